@@ -1,0 +1,145 @@
+// Browser profiles: where real browsers depart from the text of the Fetch Standard, as data.
+// Algorithms read these fields; no algorithm tests a browser's name.
+import type { ExtraSafelistedValueRule } from './headers.js';
+
+export type BrowserName = 'spec' | 'chrome' | 'firefox' | 'safari';
+
+/** The order in which a preflight response's checks run; the first failing one is reported. */
+export type PreflightCheck =
+  | 'redirect'
+  | 'cors'
+  | 'status'
+  | 'private-network'
+  | 'parse'
+  | 'method'
+  | 'headers';
+
+export interface BrowserProfile {
+  readonly name: BrowserName;
+  /** Display name used in messages. */
+  readonly displayName: string;
+  /** Upper bound on Access-Control-Max-Age in seconds; null when uncapped. */
+  readonly maxAgeCap: number | null;
+  /** Whether a negative Access-Control-Max-Age disables caching (true) or is treated as invalid (false). */
+  readonly negativeMaxAgeMeansNoCache: boolean;
+  /** Whether `*` in Access-Control-Allow-Headers covers `Authorization` when credentials are not included. */
+  readonly wildcardCoversAuthorization: boolean;
+  /** Order of checks on a preflight response. */
+  readonly preflightCheckOrder: readonly PreflightCheck[];
+  /** Request headers safelisted beyond the standard, with the rule their value must meet. */
+  readonly extraSafelistedRequestHeaders: Readonly<Record<string, ExtraSafelistedValueRule>>;
+  /** Largest Range position the browser parses; a larger one makes Range unsafe. Null: unbounded. */
+  readonly rangeMaxPosition: bigint | null;
+  /** How the preflight cache is keyed and bounded. */
+  readonly preflightCache: {
+    /** `per-entry`: the standard's one entry per method and header name. `per-origin-url`: one record per
+     *  (origin, URL, credentials), replaced whole by each successful preflight (Chromium). */
+    readonly model: 'per-entry' | 'per-origin-url';
+    /** Most entries (records for `per-origin-url`); the least recently stored is evicted. Null: no cap. */
+    readonly maxEntries: number | null;
+  };
+  /** Whether the browser sends Private Network Access preflights. */
+  readonly privateNetworkAccess: boolean;
+}
+
+// The standard checks CORS and the ok status in one step (a redirect is not an ok status); we report
+// a redirect by name, after the CORS check.
+const FETCH_ORDER: readonly PreflightCheck[] = [
+  'cors',
+  'redirect',
+  'status',
+  'private-network',
+  'parse',
+  'method',
+  'headers',
+];
+// Chromium reports a redirected preflight first, then origin and credentials, then the status.
+const CHROMIUM_ORDER: readonly PreflightCheck[] = [
+  'redirect',
+  'cors',
+  'status',
+  'private-network',
+  'parse',
+  'method',
+  'headers',
+];
+// Firefox and Safari look at the status first.
+const STATUS_FIRST: readonly PreflightCheck[] = [
+  'redirect',
+  'status',
+  'cors',
+  'private-network',
+  'parse',
+  'method',
+  'headers',
+];
+
+/** Chromium's legacy client hints that count as safelisted (services/network/public/cpp/cors/cors.cc). */
+const CHROMIUM_CLIENT_HINTS: Readonly<Record<string, ExtraSafelistedValueRule>> = {
+  'device-memory': 'decimal',
+  dpr: 'decimal',
+  downlink: 'decimal',
+  width: 'integer',
+  'viewport-width': 'integer',
+  rtt: 'integer',
+  ect: 'effective-connection-type',
+  'save-data': 'on',
+};
+
+export const BROWSER_PROFILES: Readonly<Record<BrowserName, BrowserProfile>> = {
+  spec: {
+    name: 'spec',
+    displayName: 'the Fetch Standard',
+    maxAgeCap: null,
+    negativeMaxAgeMeansNoCache: false,
+    wildcardCoversAuthorization: false,
+    preflightCheckOrder: FETCH_ORDER,
+    extraSafelistedRequestHeaders: {},
+    rangeMaxPosition: null,
+    preflightCache: { model: 'per-entry', maxEntries: null },
+    privateNetworkAccess: false,
+  },
+  chrome: {
+    name: 'chrome',
+    displayName: 'Chrome',
+    maxAgeCap: 7200,
+    negativeMaxAgeMeansNoCache: true,
+    wildcardCoversAuthorization: true,
+    preflightCheckOrder: CHROMIUM_ORDER,
+    extraSafelistedRequestHeaders: CHROMIUM_CLIENT_HINTS,
+    // Chromium parses Range positions as int64.
+    rangeMaxPosition: 9_223_372_036_854_775_807n,
+    preflightCache: { model: 'per-origin-url', maxEntries: 1024 },
+    privateNetworkAccess: false,
+  },
+  firefox: {
+    name: 'firefox',
+    displayName: 'Firefox',
+    maxAgeCap: 86_400,
+    negativeMaxAgeMeansNoCache: true,
+    wildcardCoversAuthorization: true,
+    preflightCheckOrder: STATUS_FIRST,
+    extraSafelistedRequestHeaders: {},
+    rangeMaxPosition: null,
+    preflightCache: { model: 'per-entry', maxEntries: null },
+    privateNetworkAccess: false,
+  },
+  safari: {
+    name: 'safari',
+    displayName: 'Safari',
+    maxAgeCap: 600,
+    negativeMaxAgeMeansNoCache: false,
+    wildcardCoversAuthorization: true,
+    preflightCheckOrder: STATUS_FIRST,
+    extraSafelistedRequestHeaders: {},
+    rangeMaxPosition: null,
+    preflightCache: { model: 'per-entry', maxEntries: null },
+    privateNetworkAccess: false,
+  },
+};
+
+/** The profile for a browser name; throws a TypeError naming the valid choices otherwise. */
+export function browserProfile(name: string): BrowserProfile {
+  if (Object.hasOwn(BROWSER_PROFILES, name)) return BROWSER_PROFILES[name as BrowserName];
+  throw new TypeError(`unknown browser "${name}": use one of ${Object.keys(BROWSER_PROFILES).join(', ')}`);
+}

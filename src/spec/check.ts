@@ -1,0 +1,110 @@
+// The CORS check and what script may read: Fetch §4.10 "CORS check", §2.2.2 "CORS-safelisted
+// response-header name", §4.1 "main fetch" (CORS-exposed header-name list).
+import type { CorsError } from './errors.js';
+import {
+  extractHeaderListValues,
+  getHeader,
+  type HeaderList,
+  isForbiddenResponseHeaderName,
+} from './headers.js';
+import type { CredentialsMode } from './request.js';
+import { asciiLowerCase } from './tokens.js';
+
+export type CorsCheckResult = { readonly ok: true } | { readonly ok: false; readonly error: CorsError };
+
+const PASS: CorsCheckResult = Object.freeze({ ok: true });
+
+/**
+ * Fetch §4.10 "CORS check". `serializedOrigin` is the request's serialized origin: `null` when the page's
+ * origin is opaque or the request was tainted by a cross-origin redirect. The failure codes follow
+ * Chromium's classification of a value that is not the origin: a space or comma means several values,
+ * a value that is not a URL is invalid, anything else (including `null` for a tuple origin) a mismatch.
+ */
+export function corsCheck(
+  serializedOrigin: string,
+  credentialsMode: CredentialsMode,
+  responseHeaders: HeaderList,
+): CorsCheckResult {
+  const allowOrigin = getHeader(responseHeaders, 'Access-Control-Allow-Origin');
+  if (allowOrigin === null) return { ok: false, error: { code: 'MissingAllowOriginHeader' } };
+  if (allowOrigin === '*') {
+    if (credentialsMode !== 'include') return PASS;
+    return { ok: false, error: { code: 'WildcardOriginNotAllowed', value: allowOrigin } };
+  }
+  if (allowOrigin !== serializedOrigin) {
+    return { ok: false, error: { code: classifyAllowOriginMismatch(allowOrigin), value: allowOrigin } };
+  }
+  if (credentialsMode !== 'include') return PASS;
+  const allowCredentials = getHeader(responseHeaders, 'Access-Control-Allow-Credentials');
+  if (allowCredentials === 'true') return PASS;
+  return { ok: false, error: { code: 'InvalidAllowCredentials', value: allowCredentials ?? '' } };
+}
+
+function classifyAllowOriginMismatch(value: string): CorsError['code'] {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 0x20 || c === 0x2c) return 'MultipleAllowOriginValues';
+  }
+  if (value === 'null') return 'AllowOriginMismatch';
+  try {
+    new URL(value);
+  } catch {
+    return 'InvalidAllowOriginValue';
+  }
+  return 'AllowOriginMismatch';
+}
+
+const SAFELISTED_RESPONSE_HEADER_NAMES = new Set([
+  'cache-control',
+  'content-language',
+  'content-length',
+  'content-type',
+  'expires',
+  'last-modified',
+  'pragma',
+]);
+
+/**
+ * Fetch §4.1 main fetch, step "CORS-exposed header-name list": the names in Access-Control-Expose-Headers,
+ * or every name in the response when that list holds `*` and credentials are not included. Lowercased.
+ */
+export function corsExposedHeaderNames(
+  responseHeaders: HeaderList,
+  credentialsMode: CredentialsMode,
+): Set<string> {
+  const out = new Set<string>();
+  const values: string[] = [];
+  for (const [n, v] of responseHeaders)
+    if (asciiLowerCase(n) === 'access-control-expose-headers') values.push(v);
+  const parsed = extractHeaderListValues(values.length === 0 ? null : values, {
+    maxElements: Number.POSITIVE_INFINITY,
+    maxBytes: Number.POSITIVE_INFINITY,
+  });
+  if (parsed === null || !parsed.ok) return out;
+  if (credentialsMode !== 'include' && parsed.values.includes('*')) {
+    for (const [n] of responseHeaders) out.add(asciiLowerCase(n));
+    return out;
+  }
+  for (const v of parsed.values) out.add(asciiLowerCase(v));
+  return out;
+}
+
+/** Fetch §2.2.2 "CORS-safelisted response-header name" given the exposed list. */
+export function isCorsSafelistedResponseHeaderName(name: string, exposed: ReadonlySet<string>): boolean {
+  const lower = asciiLowerCase(name);
+  if (SAFELISTED_RESPONSE_HEADER_NAMES.has(lower)) return true;
+  return exposed.has(lower) && !isForbiddenResponseHeaderName(lower);
+}
+
+/** The response header names a page's script can read from a CORS response (lowercase, sorted, unique). */
+export function visibleResponseHeaderNames(
+  responseHeaders: HeaderList,
+  credentialsMode: CredentialsMode,
+): string[] {
+  const exposed = corsExposedHeaderNames(responseHeaders, credentialsMode);
+  const out = new Set<string>();
+  for (const [n] of responseHeaders) {
+    if (isCorsSafelistedResponseHeaderName(n, exposed)) out.add(asciiLowerCase(n));
+  }
+  return [...out].sort();
+}

@@ -1,0 +1,339 @@
+// When a preflight happens, what it sends, and how its answer is judged: Fetch §4.1 "main fetch",
+// §4.3 "HTTP fetch", §4.9 "CORS-preflight fetch".
+import type { BrowserProfile } from './browsers.js';
+import { BROWSER_PROFILES } from './browsers.js';
+import { corsCheck } from './check.js';
+import { type CorsError, toPreflightCode } from './errors.js';
+import {
+  corsUnsafeRequestHeaderNames,
+  extractHeaderListValues,
+  getHeader,
+  type HeaderList,
+  type HeaderListLimits,
+  isCorsNonWildcardRequestHeaderName,
+} from './headers.js';
+import { isCorsSafelistedMethod, isForbiddenMethod, normalizeMethod } from './methods.js';
+import { isSameOrigin, type Origin, originOfUrl } from './origin.js';
+import { authorRequestHeaders, type CredentialsMode, type RequestMode } from './request.js';
+import { asciiCaseInsensitiveEquals } from './tokens.js';
+
+/** What a cache lookup needs to answer; implemented by `CorsPreflightCache`. */
+export interface PreflightCacheLookup {
+  methodMatch(method: string): boolean;
+  headerNameMatch(name: string): boolean;
+}
+
+/**
+ * Fetch §4.3 HTTP fetch, step 4.1: a preflight is needed when the method is not safelisted (or the
+ * use-CORS-preflight flag is set) and the cache holds no entry for it, or when some CORS-unsafe header
+ * name has no cache entry.
+ */
+export function isCorsPreflightNeeded(
+  method: string,
+  unsafeHeaderNames: readonly string[],
+  useCorsPreflightFlag = false,
+  cache?: PreflightCacheLookup,
+): boolean {
+  const methodNeedsIt = !isCorsSafelistedMethod(method) || useCorsPreflightFlag;
+  const makeCorsPreflight = methodNeedsIt || unsafeHeaderNames.length > 0;
+  if (!makeCorsPreflight) return false;
+  if (methodNeedsIt && !(cache?.methodMatch(method) ?? false)) return true;
+  for (const name of unsafeHeaderNames) if (!(cache?.headerNameMatch(name) ?? false)) return true;
+  return false;
+}
+
+/** A page's request, as `fetch(url, init)` describes it. */
+export interface PageRequest {
+  /** The page's origin. */
+  readonly origin: Origin;
+  readonly url: string;
+  readonly method: string;
+  readonly headers: HeaderList;
+  readonly mode: RequestMode;
+  readonly credentials: CredentialsMode;
+  /** Set by upload listeners or a streamed body. */
+  readonly useCorsPreflightFlag?: boolean;
+}
+
+/** How the browser will fetch a request, decided before anything is sent. */
+export type FetchPlan =
+  /** fetch() rejects before sending: a forbidden method, a bad URL, or a non-safelisted method in no-cors. */
+  | { readonly kind: 'type-error'; readonly reason: string }
+  /** Same origin: the same-origin policy allows it and CORS plays no part. */
+  | { readonly kind: 'same-origin'; readonly method: string; readonly headers: [string, string][] }
+  /** `same-origin` mode across origins: a network error before the network (Chromium: DisallowedByMode). */
+  | { readonly kind: 'disallowed-by-mode' }
+  /** `no-cors` across origins: sent without a preflight; the page gets an opaque response. */
+  | { readonly kind: 'no-cors'; readonly method: string; readonly headers: [string, string][] }
+  /** `cors` across origins. */
+  | {
+      readonly kind: 'cors';
+      readonly method: string;
+      readonly headers: [string, string][];
+      readonly unsafeHeaderNames: string[];
+      readonly preflight: boolean;
+    };
+
+/**
+ * Fetch §5.3 "Request constructor" and §4.1 "main fetch", steps that pick the path: the method is
+ * normalized, forbidden headers dropped, the mode rules applied, and for `cors` the preflight decided.
+ */
+export function planFetch(
+  request: PageRequest,
+  profile: BrowserProfile = BROWSER_PROFILES.spec,
+  cache?: PreflightCacheLookup,
+): FetchPlan {
+  const target = originOfUrl(request.url);
+  if (target === null) return { kind: 'type-error', reason: `Failed to parse URL from ${request.url}` };
+  const method = normalizeMethod(request.method);
+  if (isForbiddenMethod(method))
+    return { kind: 'type-error', reason: `'${request.method}' HTTP method is unsupported.` };
+  if (request.mode === 'no-cors' && !isCorsSafelistedMethod(method)) {
+    return { kind: 'type-error', reason: `'${request.method}' is unsupported in no-cors mode.` };
+  }
+  const headers = authorRequestHeaders(request.headers, request.mode);
+  if (isSameOrigin(request.origin, target)) return { kind: 'same-origin', method, headers };
+  if (request.mode === 'same-origin') return { kind: 'disallowed-by-mode' };
+  if (request.mode === 'no-cors') return { kind: 'no-cors', method, headers };
+  const unsafeHeaderNames = corsUnsafeRequestHeaderNames(headers, profile);
+  const preflight = isCorsPreflightNeeded(
+    method,
+    unsafeHeaderNames,
+    request.useCorsPreflightFlag ?? false,
+    cache,
+  );
+  return { kind: 'cors', method, headers, unsafeHeaderNames, preflight };
+}
+
+/** Fetch §4.9 "CORS-preflight fetch", steps 1-3: the OPTIONS request a browser sends. */
+export function corsPreflightRequest(
+  url: string,
+  method: string,
+  unsafeHeaderNames: readonly string[],
+  serializedOrigin: string,
+  options: { privateNetwork?: boolean } = {},
+): { method: 'OPTIONS'; url: string; headers: [string, string][] } {
+  const headers: [string, string][] = [
+    ['Accept', '*/*'],
+    ['Access-Control-Request-Method', method],
+  ];
+  if (unsafeHeaderNames.length > 0)
+    headers.push(['Access-Control-Request-Headers', unsafeHeaderNames.join(',')]);
+  if (options.privateNetwork === true) headers.push(['Access-Control-Request-Private-Network', 'true']);
+  headers.push(['Origin', serializedOrigin]);
+  return { method: 'OPTIONS', url, headers };
+}
+
+/** Fetch §2.2.3 "ok status": 200 to 299. */
+export function isOkStatus(status: number): boolean {
+  return status >= 200 && status <= 299;
+}
+
+/** Fetch §2.2.3 "redirect status". */
+export function isRedirectStatus(status: number): boolean {
+  return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
+}
+
+/** The default max-age when Access-Control-Max-Age is absent or invalid (Fetch §4.9 step 7.9). */
+export const DEFAULT_PREFLIGHT_MAX_AGE = 5;
+
+/**
+ * Fetch §4.9 steps 7.8-7.10 and RFC 9111 §1.2.2 delta-seconds: Access-Control-Max-Age in seconds,
+ * 5 when absent or invalid, then capped by the profile. A negative value disables caching in browsers
+ * whose profile says so. Delta-seconds too large to hold are taken as 2^31 (RFC 9111 §1.2.2).
+ */
+export function preflightMaxAge(
+  responseHeaders: HeaderList,
+  profile: BrowserProfile = BROWSER_PROFILES.spec,
+): number {
+  const value = getHeader(responseHeaders, 'Access-Control-Max-Age');
+  let seconds = value === null ? DEFAULT_PREFLIGHT_MAX_AGE : parseDeltaSeconds(value);
+  if (seconds === null) {
+    seconds =
+      value !== null && profile.negativeMaxAgeMeansNoCache && isNegativeInteger(value)
+        ? 0
+        : DEFAULT_PREFLIGHT_MAX_AGE;
+  }
+  return profile.maxAgeCap !== null && seconds > profile.maxAgeCap ? profile.maxAgeCap : seconds;
+}
+
+/** RFC 9111 §1.2.2 delta-seconds: 1*DIGIT, saturating at 2^31. Null when the value is not digits. */
+export function parseDeltaSeconds(value: string): number | null {
+  if (value.length === 0) return null;
+  let n = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return null;
+    if (n < 2_147_483_648) n = n * 10 + (c - 0x30);
+  }
+  return n > 2_147_483_648 ? 2_147_483_648 : n;
+}
+
+function isNegativeInteger(value: string): boolean {
+  return value.length > 1 && value.charCodeAt(0) === 0x2d && parseDeltaSeconds(value.slice(1)) !== null;
+}
+
+/** The request facts a preflight response is judged against. */
+export interface PreflightContext {
+  /** The request's serialized origin (`null` when opaque or tainted). */
+  readonly serializedOrigin: string;
+  readonly credentials: CredentialsMode;
+  /** The actual request's (normalized) method. */
+  readonly method: string;
+  /** The actual request's header list, after forbidden headers were dropped. */
+  readonly headers: HeaderList;
+  readonly useCorsPreflightFlag?: boolean;
+  /** Set when the preflight carried Access-Control-Request-Private-Network. */
+  readonly privateNetwork?: { readonly addressSpace: string };
+}
+
+export type PreflightResult =
+  | {
+      readonly ok: true;
+      /** Seconds to cache, after the profile's cap. */
+      readonly maxAge: number;
+      /** Access-Control-Allow-Methods values (or the request's method under the use-CORS-preflight rule). */
+      readonly methods: string[];
+      /** Access-Control-Allow-Headers values. */
+      readonly headerNames: string[];
+      /** Set when `*` let Authorization through where the standard would not (a browser departure). */
+      readonly authorizationCoveredByWildcard: boolean;
+    }
+  | { readonly ok: false; readonly error: CorsError };
+
+/** Limits for parsing a preflight response's lists: browsers parse what servers send, uncapped. */
+const RESPONSE_LIST_LIMITS: HeaderListLimits = {
+  maxElements: Number.POSITIVE_INFINITY,
+  maxBytes: Number.POSITIVE_INFINITY,
+};
+
+function headerValues(list: HeaderList, lowerName: string): string[] | null {
+  const out: string[] = [];
+  for (const [n, v] of list)
+    if (n.length === lowerName.length && asciiCaseInsensitiveEquals(n, lowerName)) out.push(v);
+  return out.length === 0 ? null : out;
+}
+
+/**
+ * Fetch §4.9 "CORS-preflight fetch" step 7: validates a preflight response for the request. Checks run in
+ * the profile's order and the first failure is reported with Chromium's code and its details.
+ */
+export function validatePreflightResponse(
+  ctx: PreflightContext,
+  response: { readonly status: number; readonly headers: HeaderList },
+  profile: BrowserProfile = BROWSER_PROFILES.spec,
+): PreflightResult {
+  let methods: string[] | null = null;
+  let headerNames: string[] | null = null;
+  let authorizationCoveredByWildcard = false;
+  const unsafeNames = corsUnsafeRequestHeaderNames(ctx.headers, profile);
+  for (const check of profile.preflightCheckOrder) {
+    switch (check) {
+      case 'redirect':
+        if (isRedirectStatus(response.status) && getHeader(response.headers, 'Location') !== null) {
+          return { ok: false, error: { code: 'PreflightDisallowedRedirect' } };
+        }
+        break;
+      case 'cors': {
+        const result = corsCheck(ctx.serializedOrigin, ctx.credentials, response.headers);
+        if (!result.ok)
+          return { ok: false, error: { ...result.error, code: toPreflightCode(result.error.code) } };
+        break;
+      }
+      case 'status':
+        if (!isOkStatus(response.status)) return { ok: false, error: { code: 'PreflightInvalidStatus' } };
+        break;
+      case 'private-network': {
+        if (ctx.privateNetwork === undefined) break;
+        const allow = getHeader(response.headers, 'Access-Control-Allow-Private-Network');
+        if (allow === null) {
+          return {
+            ok: false,
+            error: {
+              code: 'PreflightMissingAllowPrivateNetwork',
+              addressSpace: ctx.privateNetwork.addressSpace,
+            },
+          };
+        }
+        if (allow !== 'true') {
+          return {
+            ok: false,
+            error: {
+              code: 'PreflightInvalidAllowPrivateNetwork',
+              value: allow,
+              addressSpace: ctx.privateNetwork.addressSpace,
+            },
+          };
+        }
+        break;
+      }
+      case 'parse': {
+        const m = extractHeaderListValues(
+          headerValues(response.headers, 'access-control-allow-methods'),
+          RESPONSE_LIST_LIMITS,
+        );
+        if (m !== null && !m.ok) {
+          return {
+            ok: false,
+            error: { code: 'InvalidAllowMethodsPreflightResponse', value: m.element ?? '' },
+          };
+        }
+        const h = extractHeaderListValues(
+          headerValues(response.headers, 'access-control-allow-headers'),
+          RESPONSE_LIST_LIMITS,
+        );
+        if (h !== null && !h.ok) {
+          return {
+            ok: false,
+            error: { code: 'InvalidAllowHeadersPreflightResponse', value: h.element ?? '' },
+          };
+        }
+        methods = m === null ? null : m.values;
+        headerNames = h === null ? [] : h.values;
+        break;
+      }
+      case 'method': {
+        if (methods === null && (ctx.useCorsPreflightFlag ?? false)) methods = [ctx.method];
+        const list = methods ?? [];
+        const listed = list.includes(ctx.method);
+        const wildcard = ctx.credentials !== 'include' && list.includes('*');
+        if (!listed && !isCorsSafelistedMethod(ctx.method) && !wildcard) {
+          return { ok: false, error: { code: 'MethodDisallowedByPreflightResponse', method: ctx.method } };
+        }
+        break;
+      }
+      case 'headers': {
+        const list = headerNames ?? [];
+        const listed = (name: string): boolean => list.some((item) => asciiCaseInsensitiveEquals(item, name));
+        const star = ctx.credentials !== 'include' && list.includes('*');
+        // The standard checks the non-wildcard names (Authorization) before the other unsafe names.
+        if (!profile.wildcardCoversAuthorization) {
+          for (const [name] of ctx.headers) {
+            if (isCorsNonWildcardRequestHeaderName(name) && !listed(name)) {
+              return {
+                ok: false,
+                error: { code: 'HeaderDisallowedByPreflightResponse', header: 'authorization' },
+              };
+            }
+          }
+        }
+        for (const name of unsafeNames) {
+          if (listed(name)) continue;
+          if (star) {
+            if (isCorsNonWildcardRequestHeaderName(name)) authorizationCoveredByWildcard = true;
+            continue;
+          }
+          return { ok: false, error: { code: 'HeaderDisallowedByPreflightResponse', header: name } };
+        }
+        break;
+      }
+    }
+  }
+  return {
+    ok: true,
+    maxAge: preflightMaxAge(response.headers, profile),
+    methods: methods ?? [],
+    headerNames: headerNames ?? [],
+    authorizationCoveredByWildcard,
+  };
+}
