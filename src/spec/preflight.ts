@@ -166,7 +166,7 @@ export function parseDeltaSeconds(value: string): number | null {
     if (c < 0x30 || c > 0x39) return null;
     if (n < 2_147_483_648) n = n * 10 + (c - 0x30);
   }
-  return n > 2_147_483_648 ? 2_147_483_648 : n;
+  return Math.min(n, 2_147_483_648);
 }
 
 function isNegativeInteger(value: string): boolean {

@@ -1,0 +1,18 @@
+// Server policy: config -> validate -> compile -> decide(request) -> response headers.
+export type {
+  ConfigProblem,
+  ConfigWarning,
+  CorsDecision,
+  CorsExplanation,
+  CorsPolicyConfig,
+  CorsReasonCode,
+  CorsRequest,
+  CorsRequestKind,
+  HeaderSource,
+  NormalizedCorsConfig,
+  OriginLookup,
+} from './config.js';
+export { CorsConfigError } from './errors.js';
+export { type CorsPolicy, createCorsPolicy } from './policy.js';
+export { reasonMessage } from './reasons.js';
+export { appendVary } from './vary.js';
