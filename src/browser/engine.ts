@@ -20,7 +20,6 @@ import {
   isCorsPreflightNeeded,
   isCorsSafelistedMethod,
   isForbiddenResponseHeaderName,
-  isRedirectStatus,
   isSameOrigin,
   locationUrl,
   type Origin,

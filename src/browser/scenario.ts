@@ -141,7 +141,9 @@ export function parseScenario(value: unknown, path = 'scenario'): Scenario {
     if (s[list] === undefined) continue;
     if (!Array.isArray(s[list]))
       throw new ScenarioError(`${path}.server.${list}`, 'must be an array of answers');
-    (s[list] as unknown[]).forEach((a, i) => checkAnswer(`${path}.server.${list}[${i}]`, a));
+    (s[list] as unknown[]).forEach((a, i) => {
+      checkAnswer(`${path}.server.${list}[${i}]`, a);
+    });
   }
   if (s.actual !== undefined) checkAnswer(`${path}.server.actual`, s.actual);
   return value as unknown as Scenario;
