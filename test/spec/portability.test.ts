@@ -30,7 +30,17 @@ describe('src/spec portability', () => {
   const files = readdirSync(SPEC_DIR).filter((f) => f.endsWith('.ts'));
 
   it('has the modules DESIGN.md lays out', () => {
-    for (const m of ['origin', 'methods', 'headers', 'preflight', 'check', 'cache', 'redirect', 'errors', 'browsers']) {
+    for (const m of [
+      'origin',
+      'methods',
+      'headers',
+      'preflight',
+      'check',
+      'cache',
+      'redirect',
+      'errors',
+      'browsers',
+    ]) {
       expect(files).toContain(`${m}.ts`);
     }
   });
