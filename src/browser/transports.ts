@@ -140,6 +140,8 @@ export async function nodeHandlerTransport(
 ): Promise<{ transport: Transport; origin: string; close: () => Promise<void> }> {
   const server: Server = createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  // A test that forgets close() must not hang: the server never keeps the process alive.
+  server.unref();
   const { port } = server.address() as AddressInfo;
   const origin = `http://127.0.0.1:${port}`;
   const http = httpTransport(options);

@@ -41,6 +41,12 @@ export function parseOriginPattern(source: string): OriginPattern | PatternProbl
       fix: 'remove "null"; serve the page from a real origin and list that origin instead',
     };
   }
+  if (source.trim() !== source) {
+    return {
+      message: `"${source}" has spaces around it; the Origin header never does`,
+      fix: `write "${source.trim()}"`,
+    };
+  }
   const sep = source.indexOf('://');
   if (sep <= 0) {
     return {
@@ -174,6 +180,8 @@ export function formatOriginPattern(p: OriginPattern): string {
 
 /** True when a `*.` pattern's base is a public suffix (`*.github.io`, `*.co.uk`): anyone can register under it. */
 export function isWildcardOverPublicSuffix(p: OriginPattern): boolean {
+  // *.localhost is loopback (RFC 6761): nobody can register under it.
+  if (p.host === 'localhost') return false;
   return p.subdomains && registrableDomain(p.host) === null;
 }
 
@@ -224,7 +232,8 @@ export function splitSerializedOrigin(value: string): OriginParts | null {
   let port: number | null = null;
   if (i < n) {
     i++; // ':'
-    if (i === n || n - i > 5 || value.charCodeAt(i) === 0x30) return null;
+    // Canonical ports have no leading zero (port 0 itself is written "0").
+    if (i === n || n - i > 5 || (value.charCodeAt(i) === 0x30 && n - i > 1)) return null;
     let p = 0;
     for (; i < n; i++) {
       const c = value.charCodeAt(i);

@@ -44,12 +44,14 @@ interface Evaluation {
 }
 
 const freeze = <T>(v: T): T => Object.freeze(v);
+type Pair = readonly [string, string];
+const pair = (name: string, value: string): Pair => Object.freeze([name, value] as const);
 const NO_HEADERS: CorsDecision['headers'] = freeze([]);
 
 /** Reads a header from a Fetch Headers object or a Node-style record; several values are joined. */
 function headerOf(source: HeaderSource, lowerName: string): string | null {
   if (typeof (source as { get?: unknown }).get === 'function') {
-    return (source as { get(name: string): string | null }).get(lowerName) ?? null;
+    return asHeaderString((source as { get(name: string): unknown }).get(lowerName));
   }
   const record = source as Readonly<Record<string, string | readonly string[] | undefined>>;
   let v = record[lowerName];
@@ -61,10 +63,19 @@ function headerOf(source: HeaderSource, lowerName: string): string | null {
       }
     }
   }
+  return asHeaderString(v);
+}
+
+/** A header value as a string whatever the caller handed us (arrays joined); null when unreadable. */
+function asHeaderString(v: unknown): string | null {
   if (v === undefined || v === null) return null;
   if (typeof v === 'string') return v;
-  if (Array.isArray(v)) return v.join(', ');
-  return String(v);
+  try {
+    if (Array.isArray(v)) return v.map((x) => String(x)).join(', ');
+    return typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' ? String(v) : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Builds a policy from a configuration; throws CorsConfigError listing every problem. */
@@ -96,20 +107,18 @@ export function createCorsPolicy(config: CorsPolicyConfig): CorsPolicy {
         ]
       : []),
   ]);
-  const credentialHeaders: [string, string][] = cfg.credentials
-    ? [['Access-Control-Allow-Credentials', 'true']]
-    : [];
-  const exposeHeaders: [string, string][] =
+  // Every pair handed out is frozen: decisions share them, so a caller's mutation must not leak.
+  const credentialHeaders: Pair[] = cfg.credentials ? [pair('Access-Control-Allow-Credentials', 'true')] : [];
+  const exposeHeaders: Pair[] =
     cfg.exposedHeaders === '*'
-      ? [['Access-Control-Expose-Headers', '*']]
+      ? [pair('Access-Control-Expose-Headers', '*')]
       : cfg.exposedHeaders.length > 0
-        ? [['Access-Control-Expose-Headers', cfg.exposedHeaders.map(headerCase).join(', ')]]
+        ? [pair('Access-Control-Expose-Headers', cfg.exposedHeaders.map(headerCase).join(', '))]
         : [];
-  const maxAgeHeader: [string, string][] =
-    cfg.maxAge === null ? [] : [['Access-Control-Max-Age', String(cfg.maxAge)]];
-  const publicActualHeaders = freeze(
-    [['Access-Control-Allow-Origin', '*'] as const, ...exposeHeaders].map(freeze),
-  );
+  const maxAgeHeader: Pair[] =
+    cfg.maxAge === null ? [] : [pair('Access-Control-Max-Age', String(cfg.maxAge))];
+  const publicActualHeaders = freeze([pair('Access-Control-Allow-Origin', '*'), ...exposeHeaders]);
+  const publicOriginHeaders: Pair[] = [pair('Access-Control-Allow-Origin', '*')];
 
   const notCors = freeze<CorsDecision>({
     kind: 'not-cors',
@@ -133,10 +142,8 @@ export function createCorsPolicy(config: CorsPolicyConfig): CorsPolicy {
     reason,
   });
 
-  const originHeaders = (origin: string): [string, string][] =>
-    publicOrigins
-      ? [['Access-Control-Allow-Origin', '*']]
-      : [['Access-Control-Allow-Origin', origin], ...credentialHeaders];
+  const originHeaders = (origin: string): Pair[] =>
+    publicOrigins ? publicOriginHeaders : [pair('Access-Control-Allow-Origin', origin), ...credentialHeaders];
 
   /** Static origin check: 'allowed', a denial code, or 'lookup' when the originLookup must be asked. */
   const staticOriginCheck = (origin: string): 'allowed' | 'lookup' | CorsReasonCode => {
@@ -183,7 +190,7 @@ export function createCorsPolicy(config: CorsPolicyConfig): CorsPolicy {
     if (!isCorsSafelistedMethod(requestedMethod) && methodSet !== null && !methodSet.has(requestedMethod)) {
       return { origin, method, requestedMethod, decision: deny(kind, 'method-not-allowed', freeze(base)) };
     }
-    const withMethod: [string, string][] = [...base, ['Access-Control-Allow-Methods', requestedMethod]];
+    const withMethod: Pair[] = [...base, pair('Access-Control-Allow-Methods', requestedMethod)];
     const acrh = headerOf(request.headers, 'access-control-request-headers');
     let requestedHeaders: string[] = [];
     if (acrh !== null) {
@@ -210,10 +217,10 @@ export function createCorsPolicy(config: CorsPolicyConfig): CorsPolicy {
         };
       }
     }
-    const headers: [string, string][] = withMethod;
-    if (granted.length > 0) headers.push(['Access-Control-Allow-Headers', granted.join(', ')]);
+    const headers: Pair[] = withMethod;
+    if (granted.length > 0) headers.push(pair('Access-Control-Allow-Headers', granted.join(', ')));
     const pna = headerOf(request.headers, 'access-control-request-private-network') === 'true';
-    if (pna && cfg.privateNetworkAccess) headers.push(['Access-Control-Allow-Private-Network', 'true']);
+    if (pna && cfg.privateNetworkAccess) headers.push(pair('Access-Control-Allow-Private-Network', 'true'));
     const common = { origin, method, requestedMethod, requestedHeaders };
     if (refused !== null)
       return { ...common, header: refused.header, decision: deny(kind, refused.reason, freeze(headers)) };
@@ -249,16 +256,22 @@ export function createCorsPolicy(config: CorsPolicyConfig): CorsPolicy {
         ...(acrm !== null ? { requestedMethod: acrm } : {}),
         decision: deny(kind, check),
       };
-    return askLookup(lookup as OriginLookup, origin, request).then((answer) =>
-      answer === true
-        ? afterOrigin(request, origin, kind, method, acrm)
-        : {
-            origin,
-            method,
-            error: answer === false ? undefined : answer.error,
-            decision: deny(kind, answer === false ? 'origin-not-allowed' : 'origin-lookup-failed'),
-          },
-    );
+    return askLookup(lookup as OriginLookup, origin, request).then((answer) => {
+      if (answer === true) {
+        // Outside safeEvaluate's try by now: keep the promise from ever rejecting.
+        try {
+          return afterOrigin(request, origin, kind, method, acrm);
+        } catch {
+          return { origin, method, decision: deny(kind, 'request-headers-invalid') };
+        }
+      }
+      return {
+        origin,
+        method,
+        error: answer === false ? undefined : answer.error,
+        decision: deny(kind, answer === false ? 'origin-not-allowed' : 'origin-lookup-failed'),
+      };
+    });
   };
 
   const explanationOf = (e: Evaluation): CorsExplanation => ({

@@ -72,8 +72,14 @@ export interface CompiledConfig {
   readonly matcher: OriginMatcher | null;
 }
 
-const describeValue = (v: unknown): string =>
-  typeof v === 'string' ? `"${v}"` : Array.isArray(v) ? 'an array' : String(v);
+const describeValue = (v: unknown): string => {
+  if (typeof v === 'string') return `"${v}"`;
+  if (Array.isArray(v)) return 'an array';
+  if (v === null) return 'null';
+  if (typeof v === 'object') return 'an object';
+  if (typeof v === 'function') return 'a function';
+  return String(v);
+};
 
 /** Validates a configuration. Returns the compiled form, or the list of problems. */
 export function validateConfig(

@@ -37,6 +37,12 @@ export interface BrowserProfile {
     readonly model: 'per-entry' | 'per-origin-url';
     /** Most entries (records for `per-origin-url`); the least recently stored is evicted. Null: no cap. */
     readonly maxEntries: number | null;
+    /** How many records are purged at once when the cache is full. */
+    readonly purgeBatch: number;
+    /** When a cached `*` acts as a wildcard for a request without credentials: `standard` always (the
+     *  text's cache entry match), `uncredentialed-only` when the preflight that stored it had no
+     *  credentials either (Chromium), `literal` never (Firefox compares cached tokens literally). */
+    readonly wildcards: 'standard' | 'uncredentialed-only' | 'literal';
   };
   /** Whether the browser sends Private Network Access preflights. */
   readonly privateNetworkAccess: boolean;
@@ -96,7 +102,7 @@ export const BROWSER_PROFILES: Readonly<Record<BrowserName, BrowserProfile>> = {
     preflightCheckOrder: FETCH_ORDER,
     extraSafelistedRequestHeaders: {},
     rangeMaxPosition: null,
-    preflightCache: { model: 'per-entry', maxEntries: null },
+    preflightCache: { model: 'per-entry', maxEntries: null, purgeBatch: 1, wildcards: 'standard' },
     privateNetworkAccess: false,
   },
   chrome: {
@@ -109,7 +115,12 @@ export const BROWSER_PROFILES: Readonly<Record<BrowserName, BrowserProfile>> = {
     extraSafelistedRequestHeaders: CHROMIUM_CLIENT_HINTS,
     // Chromium parses Range positions as int64.
     rangeMaxPosition: 9_223_372_036_854_775_807n,
-    preflightCache: { model: 'per-origin-url', maxEntries: 1024 },
+    preflightCache: {
+      model: 'per-origin-url',
+      maxEntries: 1024,
+      purgeBatch: 10,
+      wildcards: 'uncredentialed-only',
+    },
     privateNetworkAccess: false,
   },
   firefox: {
@@ -121,7 +132,7 @@ export const BROWSER_PROFILES: Readonly<Record<BrowserName, BrowserProfile>> = {
     preflightCheckOrder: STATUS_FIRST,
     extraSafelistedRequestHeaders: {},
     rangeMaxPosition: null,
-    preflightCache: { model: 'per-entry', maxEntries: null },
+    preflightCache: { model: 'per-entry', maxEntries: null, purgeBatch: 1, wildcards: 'literal' },
     privateNetworkAccess: false,
   },
   safari: {
@@ -133,7 +144,7 @@ export const BROWSER_PROFILES: Readonly<Record<BrowserName, BrowserProfile>> = {
     preflightCheckOrder: STATUS_FIRST,
     extraSafelistedRequestHeaders: {},
     rangeMaxPosition: null,
-    preflightCache: { model: 'per-entry', maxEntries: null },
+    preflightCache: { model: 'per-entry', maxEntries: null, purgeBatch: 1, wildcards: 'standard' },
     privateNetworkAccess: false,
   },
 };

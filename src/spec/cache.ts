@@ -65,6 +65,19 @@ export class CorsPreflightCache {
     return n;
   }
 
+  /** Whether a stored `*` acts as a wildcard: never for a credentialed request; the rest is profile data. */
+  #wildcardUsable(entryCredentials: boolean, mode: CredentialsMode): boolean {
+    if (mode === 'include') return false;
+    switch (this.#profile.preflightCache.wildcards) {
+      case 'standard':
+        return true;
+      case 'uncredentialed-only':
+        return !entryCredentials;
+      case 'literal':
+        return false;
+    }
+  }
+
   /** A credentialed request matches only credentialed entries; others match both (Fetch §4.8). */
   #credentialsMatch(entryCredentials: boolean, mode: CredentialsMode): boolean {
     return entryCredentials || mode !== 'include';
@@ -77,32 +90,39 @@ export class CorsPreflightCache {
       const r = this.#records.get(k);
       if (r === undefined || r.expires <= now || !this.#credentialsMatch(r.credentials, key.credentials))
         return false;
-      return r.methods.includes(method) || (key.credentials !== 'include' && r.methods.includes('*'));
+      return (
+        r.methods.includes(method) ||
+        (this.#wildcardUsable(r.credentials, key.credentials) && r.methods.includes('*'))
+      );
     }
     for (const e of this.#methods.get(k) ?? []) {
       if (e.expires <= now || !this.#credentialsMatch(e.credentials, key.credentials)) continue;
-      if (e.value === method || (e.value === '*' && key.credentials !== 'include')) return true;
+      if (e.value === method || (e.value === '*' && this.#wildcardUsable(e.credentials, key.credentials)))
+        return true;
     }
     return false;
   }
 
-  /** Fetch §4.8 "header-name cache entry match": case-insensitive; `*` never covers Authorization
-   *  unless the profile says so, and never with credentials. */
+  /** Fetch §4.8 "header-name cache entry match": case-insensitive; a cached `*` never covers
+   *  Authorization (even where a preflight's `*` lets it through: Chromium's cache lookup runs in
+   *  non-wildcard mode, so such requests are preflighted again), and never with credentials. */
   headerNameMatch(key: PreflightCacheKey, name: string, now: number = Date.now()): boolean {
     const k = keyOf(key);
     const lower = asciiLowerCase(name);
-    const starCovers =
-      key.credentials !== 'include' &&
-      (!isCorsNonWildcardRequestHeaderName(lower) || this.#profile.wildcardCoversAuthorization);
+    const starCovers = !isCorsNonWildcardRequestHeaderName(lower);
     if (this.#profile.preflightCache.model === 'per-origin-url') {
       const r = this.#records.get(k);
       if (r === undefined || r.expires <= now || !this.#credentialsMatch(r.credentials, key.credentials))
         return false;
-      return r.headerNames.includes(lower) || (starCovers && r.headerNames.includes('*'));
+      if (r.headerNames.includes(lower)) return true;
+      return (
+        starCovers && this.#wildcardUsable(r.credentials, key.credentials) && r.headerNames.includes('*')
+      );
     }
     for (const e of this.#headers.get(k) ?? []) {
       if (e.expires <= now || !this.#credentialsMatch(e.credentials, key.credentials)) continue;
-      if (e.value === lower || (e.value === '*' && starCovers)) return true;
+      if (e.value === lower) return true;
+      if (e.value === '*' && starCovers && this.#wildcardUsable(e.credentials, key.credentials)) return true;
     }
     return false;
   }
@@ -134,14 +154,16 @@ export class CorsPreflightCache {
     const lowerNames = headerNames.map(asciiLowerCase);
     if (this.#profile.preflightCache.model === 'per-origin-url') {
       this.#records.delete(k);
-      this.#records.set(k, { credentials, expires, methods: [...methods], headerNames: lowerNames });
+      // Chromium purges a batch when full (it picks them at random; we take the oldest, deterministically).
       const max = this.#profile.preflightCache.maxEntries;
-      if (max !== null) {
+      if (max !== null && this.#records.size >= max) {
+        let purge = this.#profile.preflightCache.purgeBatch;
         for (const oldest of this.#records.keys()) {
-          if (this.#records.size <= max) break;
+          if (purge-- <= 0) break;
           this.#records.delete(oldest);
         }
       }
+      this.#records.set(k, { credentials, expires, methods: [...methods], headerNames: lowerNames });
       return;
     }
     this.#storeEntries(this.#methods, k, methods, credentials, expires);

@@ -1,7 +1,7 @@
 // Redirects: Fetch §4.4 "HTTP-redirect fetch" and §2.2.6 "location URL".
 import type { CorsError } from './errors.js';
 import {
-  getHeader,
+  getHeaderValues,
   type HeaderList,
   isCorsNonWildcardRequestHeaderName,
   isRequestBodyHeaderName,
@@ -58,15 +58,19 @@ export function locationUrl(
   responseUrl: string,
 ): URL | null | 'failure' {
   if (!isRedirectStatus(status)) return null;
-  const location = getHeader(headers, 'Location');
-  if (location === null) return null;
+  // "Extracting header list values": Location allows a single value, so two headers are a failure.
+  const values = getHeaderValues(headers, 'Location');
+  if (values.length === 0) return null;
+  if (values.length > 1) return 'failure';
+  const location = values[0] as string;
   let url: URL;
   try {
     url = new URL(location, responseUrl);
   } catch {
     return 'failure';
   }
-  if (url.hash === '') {
+  // URL's hash is '' both for no fragment and an empty one; only a null fragment inherits the request's.
+  if (!location.includes('#')) {
     const fragment = new URL(responseUrl).hash;
     if (fragment !== '') url.hash = fragment;
   }
@@ -97,7 +101,10 @@ export function httpRedirectFetch(
   location: URL,
 ): RedirectOutcome {
   if (location.protocol !== 'http:' && location.protocol !== 'https:') {
-    if (request.mode === 'cors') return { ok: false, kind: 'cors', error: { code: 'CorsDisabledScheme' } };
+    // data: is a scheme Chromium's CORS accepts, so it fails as a plain network error, not CorsDisabledScheme.
+    if (request.mode === 'cors' && location.protocol !== 'data:') {
+      return { ok: false, kind: 'cors', error: { code: 'CorsDisabledScheme' } };
+    }
     return {
       ok: false,
       kind: 'network',

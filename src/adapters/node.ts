@@ -1,0 +1,106 @@
+// corskit/node: CORS for node:http, as connect-style middleware or as a wrapper around a request listener.
+// Thin glue: the policy decides, this file only writes its answer.
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import {
+  appendVary,
+  type CorsDecision,
+  type CorsPolicy,
+  type CorsPolicyConfig,
+  createCorsPolicy,
+} from '../policy/index.js';
+
+export type NodeNext = (error?: unknown) => void;
+export type NodeMiddleware = (req: IncomingMessage, res: ServerResponse, next: NodeNext) => void;
+export type NodeListener = (req: IncomingMessage, res: ServerResponse) => unknown;
+
+export interface WithCorsOptions {
+  /** Answers an error thrown (or rejected) by the listener; CORS headers are already on `res`.
+   *  Default: log with console.error and answer 500, so the page can read the failure. */
+  readonly onError?: (error: unknown, req: IncomingMessage, res: ServerResponse) => void;
+}
+
+/** Connect-style middleware: answers preflights, sets CORS headers on everything else and calls next().
+ *  Headers are set before next(), so error handlers further down keep them. */
+export function cors(policyOrConfig: CorsPolicy | CorsPolicyConfig): NodeMiddleware {
+  const policy = toPolicy(policyOrConfig);
+  return (req, res, next) => {
+    const decision = policy.decide({ method: req.method ?? '', headers: req.headers });
+    if (decision instanceof Promise) decision.then((d) => finish(d, res, next), next);
+    else finish(decision, res, next);
+  };
+}
+
+/** Wraps a request listener: preflights are answered without calling it; a throw becomes an error
+ *  response that keeps the CORS headers. */
+export function withCors(
+  listener: NodeListener,
+  policyOrConfig: CorsPolicy | CorsPolicyConfig,
+  options: WithCorsOptions = {},
+): (req: IncomingMessage, res: ServerResponse) => void {
+  const middleware = cors(policyOrConfig);
+  const onError = options.onError ?? internalServerError;
+  return (req, res) => {
+    middleware(req, res, (failure) => {
+      if (failure !== undefined) return onError(failure, req, res);
+      try {
+        const result = listener(req, res);
+        if (isThenable(result)) result.then(undefined, (error: unknown) => onError(error, req, res));
+      } catch (error) {
+        onError(error, req, res);
+      }
+    });
+  };
+}
+
+function finish(decision: CorsDecision, res: ServerResponse, next: NodeNext): void {
+  for (const [name, value] of decision.headers) res.setHeader(name, value);
+  if (decision.vary.length > 0) {
+    res.setHeader('Vary', appendVary(res.getHeader('Vary'), decision.vary));
+    appendVaryOnWrite(res, decision.vary);
+  }
+  if (decision.kind === 'preflight') {
+    res.statusCode = decision.status ?? 204;
+    res.end();
+  } else next();
+}
+
+/** The application may replace Vary after we set it (res.setHeader, or a headers object given to
+ *  writeHead): append our tokens again at the moment the headers are written. */
+function appendVaryOnWrite(res: ServerResponse, tokens: readonly string[]): void {
+  const writeHead = res.writeHead;
+  res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
+    if (!this.headersSent) this.setHeader('Vary', appendVary(this.getHeader('Vary'), tokens));
+    const last = args.length - 1;
+    const headers = args[last];
+    if (last > 0 && typeof headers === 'object' && headers !== null && !Array.isArray(headers)) {
+      args[last] = withVary(headers as OutgoingHttpHeaders, tokens);
+    }
+    return writeHead.apply(this, args as Parameters<ServerResponse['writeHead']>);
+  } as ServerResponse['writeHead'];
+}
+
+function withVary(headers: OutgoingHttpHeaders, tokens: readonly string[]): OutgoingHttpHeaders {
+  const key = Object.keys(headers).find((k) => k.toLowerCase() === 'vary');
+  if (key === undefined) return headers;
+  return { ...headers, [key]: appendVary(headers[key], tokens) };
+}
+
+function internalServerError(error: unknown, _req: IncomingMessage, res: ServerResponse): void {
+  console.error(error);
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.statusCode = 500;
+  res.end('Internal Server Error');
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
+}
+
+function toPolicy(policyOrConfig: CorsPolicy | CorsPolicyConfig): CorsPolicy {
+  return typeof (policyOrConfig as CorsPolicy).decide === 'function'
+    ? (policyOrConfig as CorsPolicy)
+    : createCorsPolicy(policyOrConfig as CorsPolicyConfig);
+}

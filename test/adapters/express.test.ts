@@ -1,0 +1,88 @@
+import http from 'node:http';
+import express, { type ErrorRequestHandler } from 'express';
+import { describe, expect, it } from 'vitest';
+import { cors } from '../../src/adapters/express.js';
+import {
+  ALLOWED,
+  adapterContract,
+  type BuildApp,
+  config,
+  listen,
+  MAX_HEADER_SIZE,
+  varyTokens,
+} from './contract.js';
+
+const quietErrors: ErrorRequestHandler = (_err, _req, res, _next) => {
+  res.status(500).send('failed');
+};
+
+/** `app.use(cors(...))` before the routes, as the docs show. */
+const build: BuildApp = (policy, calls) => {
+  const app = express();
+  app.use(cors(policy));
+  app.use((req, _res, next) => {
+    calls.push(`${req.method} ${req.path}`);
+    next();
+  });
+  app.get('/items', (_req, res) => {
+    res.set('X-Request-Id', '1').send('items');
+  });
+  app.get('/vary', (req, res) => {
+    res.set('Vary', String(req.query.v)).send('vary');
+  });
+  app.get('/boom', () => {
+    throw new Error('boom');
+  });
+  app.options('/app-options', (_req, res) => {
+    res.send('app-options');
+  });
+  app.use(quietErrors);
+  return listen(http.createServer({ maxHeaderSize: MAX_HEADER_SIZE }, app));
+};
+
+adapterContract('express', build, (c) => cors(c));
+
+describe('express: specifics', () => {
+  it("keeps CORS headers on Express's default error page and on 404s", async () => {
+    const app = express();
+    app.use(cors(config));
+    app.get('/boom', async () => {
+      throw Object.assign(new Error('nope'), { status: 418, expose: true });
+    });
+    const served = await listen(http.createServer(app));
+    try {
+      const boom = await fetch(`${served.url}/boom`, { headers: { Origin: ALLOWED } });
+      expect(boom.status).toBe(418);
+      expect(boom.headers.get('access-control-allow-origin')).toBe(ALLOWED);
+      expect(varyTokens(boom)).toContain('Origin');
+      const missing = await fetch(`${served.url}/missing`, { headers: { Origin: ALLOWED } });
+      expect(missing.status).toBe(404);
+      expect(missing.headers.get('access-control-allow-origin')).toBe(ALLOWED);
+    } finally {
+      await served.close();
+    }
+  });
+
+  it('works on a router mounted at a path', async () => {
+    const app = express();
+    const api = express.Router();
+    api.use(cors(config));
+    api.get('/items', (_req, res) => {
+      res.vary('Accept').send('items');
+    });
+    app.use('/api', api);
+    app.get('/other', (_req, res) => {
+      res.send('other');
+    });
+    const served = await listen(http.createServer(app));
+    try {
+      const inside = await fetch(`${served.url}/api/items`, { headers: { Origin: ALLOWED } });
+      expect(inside.headers.get('access-control-allow-origin')).toBe(ALLOWED);
+      expect(varyTokens(inside)).toEqual(['Origin', 'Accept']);
+      const outside = await fetch(`${served.url}/other`, { headers: { Origin: ALLOWED } });
+      expect(outside.headers.get('access-control-allow-origin')).toBeNull();
+    } finally {
+      await served.close();
+    }
+  });
+});
