@@ -17,11 +17,13 @@ import {
   getHeader,
   type HeaderList,
   httpRedirectFetch,
+  includesCredentials,
   isCorsPreflightNeeded,
   isCorsSafelistedMethod,
   isForbiddenResponseHeaderName,
   isSameOrigin,
   locationUrl,
+  normalizeHeaderValue,
   type Origin,
   originOfUrl,
   planFetch,
@@ -121,6 +123,13 @@ export function pageOrigin(serialized: string): Origin {
 
 const headerPairs = (list: HeaderList): [string, string][] => list.map(([n, v]) => [n, v]);
 
+/** A response as an HTTP parser hands it over: field values without leading or trailing whitespace
+ *  (RFC 9110 §5.5), so a scenario's `" https://a.example "` reads like the wire's. */
+function parsedByHttp(response: IncomingResponse): IncomingResponse {
+  if ('networkError' in response) return response;
+  return { status: response.status, headers: response.headers.map(([n, v]) => [n, normalizeHeaderValue(v)]) };
+}
+
 /**
  * Runs one fetch from a page. Yields each request the browser sends; expects the answer back.
  * Returns the result with its events.
@@ -182,7 +191,8 @@ export function* runFetch(
       origin,
       url: input.url,
       method: input.method ?? 'GET',
-      headers: input.headers ?? [],
+      // fetch() normalizes header values (Fetch §5.1 Headers "append": strip HTTP whitespace).
+      headers: (input.headers ?? []).map(([n, v]): [string, string] => [n, normalizeHeaderValue(v)]),
       mode,
       credentials: credentialsMode,
       useCorsPreflightFlag: input.useCorsPreflight ?? false,
@@ -206,7 +216,7 @@ export function* runFetch(
       path: 'disallowed-by-mode',
       detail: `mode "same-origin" forbids fetching ${input.url} from ${pageSerialized}`,
     });
-    return blockedBy({ code: 'DisallowedByMode' }, input.url);
+    return blockedBy({ code: 'DisallowedByMode', beforeNetwork: true }, input.url);
   }
   let url = input.url;
   let method = plan.method;
@@ -232,7 +242,9 @@ export function* runFetch(
         path: 'disallowed-by-mode',
         detail: `mode "same-origin" forbids fetching ${url} from ${pageSerialized}`,
       });
-      return blockedBy({ code: 'DisallowedByMode' }, url);
+      // Only a redirect leads here (the first URL was judged by planFetch): the standard's plain network
+      // error, which Chromium reports without a CORS error code.
+      return failWith('NetworkError', `mode "same-origin" forbids following a redirect to ${url}`);
     } else if (mode === 'no-cors') {
       if (redirectMode !== 'follow') {
         events.push({
@@ -240,7 +252,7 @@ export function* runFetch(
           path: 'disallowed-by-mode',
           detail: 'mode "no-cors" requires redirect "follow"',
         });
-        return blockedBy({ code: 'DisallowedByMode' }, url);
+        return blockedBy({ code: 'NoCorsRedirectModeNotFollow', beforeNetwork: true }, url);
       }
       tainting = 'opaque';
       events.push({
@@ -281,13 +293,15 @@ export function* runFetch(
           headers: preflight.headers,
           credentials: false,
         });
-        const answer = yield {
-          kind: 'preflight',
-          method: 'OPTIONS',
-          url,
-          headers: preflight.headers,
-          credentials: false,
-        };
+        const answer = parsedByHttp(
+          yield {
+            kind: 'preflight',
+            method: 'OPTIONS',
+            url,
+            headers: preflight.headers,
+            credentials: false,
+          },
+        );
         if ('networkError' in answer) {
           events.push({
             step: 'network-error',
@@ -344,7 +358,9 @@ export function* runFetch(
       outgoing.push(['Origin', serializedForHeader]);
     actualSent = true;
     events.push({ step: 'request', method, url, headers: outgoing, credentials: sendCredentials });
-    const response = yield { kind: 'request', method, url, headers: outgoing, credentials: sendCredentials };
+    const response = parsedByHttp(
+      yield { kind: 'request', method, url, headers: outgoing, credentials: sendCredentials },
+    );
     if ('networkError' in response) {
       events.push({
         step: 'network-error',
@@ -391,6 +407,9 @@ export function* runFetch(
     if (location === 'failure')
       return failWith('NetworkError', 'the Location header does not parse as a URL');
     if (location !== null) {
+      // Schemes the browser never redirects to fail as plain network errors (profile data).
+      if (profile.unsafeRedirectSchemes.includes(location.protocol))
+        return failWith('NetworkError', `redirect to a ${location.protocol} URL`);
       const next = httpRedirectFetch(
         {
           origin,
@@ -407,9 +426,17 @@ export function* runFetch(
         location,
       );
       if (!next.ok) {
-        if (next.kind === 'cors') return blockedBy(next.error, url, response.status);
+        // A scheme CORS cannot fetch is reported at the new URL, the others at the redirect's.
+        if (next.kind === 'cors')
+          return blockedBy(
+            next.error,
+            next.error.code === 'CorsDisabledScheme' ? location.href : url,
+            response.status,
+          );
         return failWith('NetworkError', next.detail);
       }
+      if (profile.blocksRedirectToUrlWithCredentials && includesCredentials(location))
+        return failWith('NetworkError', `redirect to ${location.href}, a URL with credentials`);
       events.push({
         step: 'redirect',
         from: url,

@@ -10,7 +10,8 @@ export type PreflightCheck =
   | 'cors'
   | 'status'
   | 'private-network'
-  | 'parse'
+  | 'parse-methods'
+  | 'parse-headers'
   | 'method'
   | 'headers';
 
@@ -22,6 +23,13 @@ export interface BrowserProfile {
   readonly maxAgeCap: number | null;
   /** Whether a negative Access-Control-Max-Age disables caching (true) or is treated as invalid (false). */
   readonly negativeMaxAgeMeansNoCache: boolean;
+  /** Whether a Max-Age that is not a number disables caching (true) or gives the 5 s default (false). */
+  readonly invalidMaxAgeMeansNoCache: boolean;
+  /** Whether Max-Age may carry a leading `+` (WebKit's integer parser accepts it). */
+  readonly maxAgeAcceptsPlusSign: boolean;
+  /** Whether a Max-Age too large for a 64-bit integer falls back to the 5 s default (Chromium) instead of
+   *  saturating as RFC 9111 delta-seconds do. */
+  readonly maxAgeOverflowMeansDefault: boolean;
   /** Whether `*` in Access-Control-Allow-Headers covers `Authorization` when credentials are not included. */
   readonly wildcardCoversAuthorization: boolean;
   /** Order of checks on a preflight response. */
@@ -46,6 +54,16 @@ export interface BrowserProfile {
   };
   /** Whether the browser sends Private Network Access preflights. */
   readonly privateNetworkAccess: boolean;
+  /**
+   * Schemes (with the colon) a redirect may never lead to: the fetch fails as a plain network error,
+   * before any CORS check of the new URL. The standard fails every non-HTTP(S) redirect alike.
+   */
+  readonly unsafeRedirectSchemes: readonly string[];
+  /**
+   * Whether following a redirect to a URL with a username or password always fails (as a plain network
+   * error), even where the standard allows it: towards the request's own origin, or in no-cors mode.
+   */
+  readonly blocksRedirectToUrlWithCredentials: boolean;
 }
 
 // The standard checks CORS and the ok status in one step (a redirect is not an ok status); we report
@@ -55,7 +73,8 @@ const FETCH_ORDER: readonly PreflightCheck[] = [
   'redirect',
   'status',
   'private-network',
-  'parse',
+  'parse-methods',
+  'parse-headers',
   'method',
   'headers',
 ];
@@ -65,18 +84,32 @@ const CHROMIUM_ORDER: readonly PreflightCheck[] = [
   'cors',
   'status',
   'private-network',
-  'parse',
+  'parse-methods',
+  'parse-headers',
   'method',
   'headers',
 ];
-// Firefox and Safari look at the status first.
+// Safari looks at the status first.
 const STATUS_FIRST: readonly PreflightCheck[] = [
   'redirect',
   'status',
   'cors',
   'private-network',
-  'parse',
+  'parse-methods',
+  'parse-headers',
   'method',
+  'headers',
+];
+// Firefox too, and it checks the method while reading Allow-Methods, before it reads Allow-Headers
+// (nsCORSListenerProxy.cpp, CheckPreflightRequestApproved).
+const FIREFOX_ORDER: readonly PreflightCheck[] = [
+  'redirect',
+  'status',
+  'cors',
+  'private-network',
+  'parse-methods',
+  'method',
+  'parse-headers',
   'headers',
 ];
 
@@ -98,23 +131,33 @@ export const BROWSER_PROFILES: Readonly<Record<BrowserName, BrowserProfile>> = {
     displayName: 'the Fetch Standard',
     maxAgeCap: null,
     negativeMaxAgeMeansNoCache: false,
+    invalidMaxAgeMeansNoCache: false,
+    maxAgeAcceptsPlusSign: false,
+    maxAgeOverflowMeansDefault: false,
     wildcardCoversAuthorization: false,
     preflightCheckOrder: FETCH_ORDER,
     extraSafelistedRequestHeaders: {},
     rangeMaxPosition: null,
     preflightCache: { model: 'per-entry', maxEntries: null, purgeBatch: 1, wildcards: 'standard' },
     privateNetworkAccess: false,
+    unsafeRedirectSchemes: [],
+    blocksRedirectToUrlWithCredentials: false,
   },
   chrome: {
     name: 'chrome',
     displayName: 'Chrome',
     maxAgeCap: 7200,
     negativeMaxAgeMeansNoCache: true,
+    invalidMaxAgeMeansNoCache: false,
+    maxAgeAcceptsPlusSign: false,
+    maxAgeOverflowMeansDefault: true,
     wildcardCoversAuthorization: true,
     preflightCheckOrder: CHROMIUM_ORDER,
     extraSafelistedRequestHeaders: CHROMIUM_CLIENT_HINTS,
-    // Chromium parses Range positions as int64.
-    rangeMaxPosition: 9_223_372_036_854_775_807n,
+    // Chromium parses Range positions as int64 and refuses the largest one: 2^63 - 2 is the last safelisted
+    // position (measured with Chromium 156: `bytes=9223372036854775807-` and `bytes=0-9223372036854775807`
+    // are preflighted, `bytes=9223372036854775806-` is not).
+    rangeMaxPosition: 9_223_372_036_854_775_806n,
     preflightCache: {
       model: 'per-origin-url',
       maxEntries: 1024,
@@ -122,30 +165,45 @@ export const BROWSER_PROFILES: Readonly<Record<BrowserName, BrowserProfile>> = {
       wildcards: 'uncredentialed-only',
     },
     privateNetworkAccess: false,
+    // Chromium's safe-redirect rule (measured with Chromium 156): about:, blob:, chrome:, data:, file: and
+    // filesystem: fail as network errors; other schemes (ftp:, ws:, javascript:, ...) as CorsDisabledScheme.
+    unsafeRedirectSchemes: ['about:', 'blob:', 'chrome:', 'data:', 'file:', 'filesystem:'],
+    // Chromium blocks subresource URLs with embedded credentials, redirect targets included.
+    blocksRedirectToUrlWithCredentials: true,
   },
   firefox: {
     name: 'firefox',
     displayName: 'Firefox',
     maxAgeCap: 86_400,
     negativeMaxAgeMeansNoCache: true,
+    invalidMaxAgeMeansNoCache: true,
+    maxAgeAcceptsPlusSign: false,
+    maxAgeOverflowMeansDefault: false,
     wildcardCoversAuthorization: true,
-    preflightCheckOrder: STATUS_FIRST,
+    preflightCheckOrder: FIREFOX_ORDER,
     extraSafelistedRequestHeaders: {},
     rangeMaxPosition: null,
     preflightCache: { model: 'per-entry', maxEntries: null, purgeBatch: 1, wildcards: 'literal' },
     privateNetworkAccess: false,
+    unsafeRedirectSchemes: [],
+    blocksRedirectToUrlWithCredentials: false,
   },
   safari: {
     name: 'safari',
     displayName: 'Safari',
     maxAgeCap: 600,
-    negativeMaxAgeMeansNoCache: false,
+    negativeMaxAgeMeansNoCache: true,
+    invalidMaxAgeMeansNoCache: false,
+    maxAgeAcceptsPlusSign: true,
+    maxAgeOverflowMeansDefault: false,
     wildcardCoversAuthorization: true,
     preflightCheckOrder: STATUS_FIRST,
     extraSafelistedRequestHeaders: {},
     rangeMaxPosition: null,
     preflightCache: { model: 'per-entry', maxEntries: null, purgeBatch: 1, wildcards: 'standard' },
     privateNetworkAccess: false,
+    unsafeRedirectSchemes: [],
+    blocksRedirectToUrlWithCredentials: false,
   },
 };
 

@@ -12,7 +12,7 @@ import {
   type HeaderListLimits,
   isCorsNonWildcardRequestHeaderName,
 } from './headers.js';
-import { isCorsSafelistedMethod, isForbiddenMethod, normalizeMethod } from './methods.js';
+import { isCorsSafelistedMethod, isForbiddenMethod, isMethod, normalizeMethod } from './methods.js';
 import { isSameOrigin, type Origin, originOfUrl } from './origin.js';
 import { authorRequestHeaders, type CredentialsMode, type RequestMode } from './request.js';
 import { asciiCaseInsensitiveEquals } from './tokens.js';
@@ -85,6 +85,16 @@ export function planFetch(
 ): FetchPlan {
   const target = originOfUrl(request.url);
   if (target === null) return { kind: 'type-error', reason: `Failed to parse URL from ${request.url}` };
+  // §5.3 Request constructor: a URL that includes credentials, or a method that is not a token, throws.
+  const parsed = new URL(request.url);
+  if (parsed.username !== '' || parsed.password !== '') {
+    return {
+      kind: 'type-error',
+      reason: `Request cannot be constructed from a URL that includes credentials: ${request.url}`,
+    };
+  }
+  if (!isMethod(request.method))
+    return { kind: 'type-error', reason: `'${request.method}' is not a valid HTTP method.` };
   const method = normalizeMethod(request.method);
   if (isForbiddenMethod(method))
     return { kind: 'type-error', reason: `'${request.method}' HTTP method is unsupported.` };
@@ -147,14 +157,23 @@ export function preflightMaxAge(
   profile: BrowserProfile = BROWSER_PROFILES.spec,
 ): number {
   const value = getHeader(responseHeaders, 'Access-Control-Max-Age');
-  let seconds = value === null ? DEFAULT_PREFLIGHT_MAX_AGE : parseDeltaSeconds(value);
-  if (seconds === null) {
-    seconds =
-      value !== null && profile.negativeMaxAgeMeansNoCache && isNegativeInteger(value)
-        ? 0
-        : DEFAULT_PREFLIGHT_MAX_AGE;
-  }
+  const seconds = value === null ? DEFAULT_PREFLIGHT_MAX_AGE : maxAgeSeconds(value, profile);
   return profile.maxAgeCap !== null && seconds > profile.maxAgeCap ? profile.maxAgeCap : seconds;
+}
+
+/** Largest value a 64-bit signed integer holds: Chromium's Max-Age parser fails beyond it. */
+const INT64_MAX = 9_223_372_036_854_775_807n;
+
+/** One Access-Control-Max-Age value in seconds, with the profile's parsing departures. */
+function maxAgeSeconds(value: string, profile: BrowserProfile): number {
+  const digits = profile.maxAgeAcceptsPlusSign && value.startsWith('+') ? value.slice(1) : value;
+  const seconds = parseDeltaSeconds(digits);
+  if (seconds !== null) {
+    const overflows = digits.length >= 19 && BigInt(digits) > INT64_MAX;
+    return profile.maxAgeOverflowMeansDefault && overflows ? DEFAULT_PREFLIGHT_MAX_AGE : seconds;
+  }
+  if (isNegativeInteger(value) && profile.negativeMaxAgeMeansNoCache) return 0;
+  return profile.invalidMaxAgeMeansNoCache ? 0 : DEFAULT_PREFLIGHT_MAX_AGE;
 }
 
 /** RFC 9111 §1.2.2 delta-seconds: 1*DIGIT, saturating at 2^31. Null when the value is not digits. */
@@ -267,7 +286,7 @@ export function validatePreflightResponse(
         }
         break;
       }
-      case 'parse': {
+      case 'parse-methods': {
         const m = extractHeaderListValues(
           headerValues(response.headers, 'access-control-allow-methods'),
           RESPONSE_LIST_LIMITS,
@@ -278,6 +297,10 @@ export function validatePreflightResponse(
             error: { code: 'InvalidAllowMethodsPreflightResponse', value: m.element ?? '' },
           };
         }
+        methods = m === null ? null : m.values;
+        break;
+      }
+      case 'parse-headers': {
         const h = extractHeaderListValues(
           headerValues(response.headers, 'access-control-allow-headers'),
           RESPONSE_LIST_LIMITS,
@@ -288,7 +311,6 @@ export function validatePreflightResponse(
             error: { code: 'InvalidAllowHeadersPreflightResponse', value: h.element ?? '' },
           };
         }
-        methods = m === null ? null : m.values;
         headerNames = h === null ? [] : h.values;
         break;
       }
