@@ -1,6 +1,12 @@
 // The scenario format (DESIGN.md "Scenario format"): a page at an origin makes a request, the server
 // answers as described. Parsing reports the first problem with the path of the field.
-import type { CredentialsMode, RequestMode } from '../spec/index.js';
+import {
+  type CredentialsMode,
+  type Origin,
+  originOfUrl,
+  type RequestMode,
+  serializeOrigin,
+} from '../spec/index.js';
 
 export type HeaderInit =
   | Readonly<Record<string, string | readonly string[]>>
@@ -89,13 +95,12 @@ function checkAnswer(path: string, v: unknown): void {
   checkHeaders(`${path}.headers`, v.headers);
 }
 
-function checkUrl(path: string, v: unknown): void {
+/** An absolute URL (checked through originOfUrl, which remembers recent URLs: scenarios repeat them). */
+function checkUrl(path: string, v: unknown): Origin {
   if (typeof v !== 'string') throw new ScenarioError(path, 'must be a URL string');
-  try {
-    new URL(v);
-  } catch {
-    throw new ScenarioError(path, `"${v}" is not an absolute URL`);
-  }
+  const origin = originOfUrl(v);
+  if (origin === null) throw new ScenarioError(path, `"${v}" is not an absolute URL`);
+  return origin;
 }
 
 /** Checks a parsed JSON value against the scenario format; throws ScenarioError naming the field. */
@@ -109,10 +114,10 @@ export function parseScenario(value: unknown, path = 'scenario'): Scenario {
       'must be an origin such as "https://app.example.com" or "null"',
     );
   if (value.origin !== 'null') {
-    checkUrl(`${path}.origin`, value.origin);
-    const u = new URL(value.origin);
-    if (u.origin !== value.origin) {
-      throw new ScenarioError(`${path}.origin`, `must be a serialized origin: write "${u.origin}"`);
+    const origin = checkUrl(`${path}.origin`, value.origin);
+    const serialized = serializeOrigin(origin);
+    if (serialized !== value.origin) {
+      throw new ScenarioError(`${path}.origin`, `must be a serialized origin: write "${serialized}"`);
     }
   }
   const r = value.request;

@@ -7,6 +7,7 @@ import { parseScenarioFile, renderResult, simulateAll, UsageError } from '../doc
 import { makeStyle } from '../doctor/style.js';
 import type { BrowserName } from '../spec/index.js';
 import { runDemo } from './demo.js';
+import { addExplainCommand } from './explain-command.js';
 
 const VERSION = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'))
   .version as string;
@@ -142,6 +143,8 @@ export function buildProgram(): Command {
     .action(async (opts: { json?: boolean }) => {
       process.exitCode = await runDemo({ json: opts.json === true, style: makeStyle() });
     });
+
+  addExplainCommand(program);
 
   return program;
 }

@@ -7,6 +7,7 @@ import {
   type HeaderList,
   isForbiddenResponseHeaderName,
 } from './headers.js';
+import { originOfUrl } from './origin.js';
 import type { CredentialsMode } from './request.js';
 import { asciiLowerCase } from './tokens.js';
 
@@ -46,12 +47,8 @@ function classifyAllowOriginMismatch(value: string): CorsError['code'] {
     if (c === 0x20 || c === 0x2c) return 'MultipleAllowOriginValues';
   }
   if (value === 'null') return 'AllowOriginMismatch';
-  try {
-    new URL(value);
-  } catch {
-    return 'InvalidAllowOriginValue';
-  }
-  return 'AllowOriginMismatch';
+  // A value that is not an absolute URL (`foo`, `*.example.com`, empty) is invalid rather than another origin.
+  return originOfUrl(value) === null ? 'InvalidAllowOriginValue' : 'AllowOriginMismatch';
 }
 
 const SAFELISTED_RESPONSE_HEADER_NAMES = new Set([

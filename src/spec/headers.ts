@@ -2,7 +2,13 @@
 // and the list parsers stop at a cap on elements and bytes: header values come from attackers.
 import MIMETypeModule from 'whatwg-mimetype';
 import { isForbiddenMethod } from './methods.js';
-import { asciiLowerCase, isHttpTabOrSpace, isHttpWhitespace, isToken } from './tokens.js';
+import {
+  asciiCaseInsensitiveEquals,
+  asciiLowerCase,
+  isHttpTabOrSpace,
+  isHttpWhitespace,
+  isToken,
+} from './tokens.js';
 
 const { MIMEType } = MIMETypeModule;
 
@@ -44,19 +50,18 @@ export function normalizeHeaderValue(value: string): string {
  * with `, `; null when there is none. Two Access-Control-Allow-Origin lines therefore become one value.
  */
 export function getHeader(list: HeaderList, name: string): string | null {
-  const lower = asciiLowerCase(name);
   let out: string | null = null;
   for (const [n, v] of list) {
-    if (asciiLowerCase(n) === lower) out = out === null ? v : `${out}, ${v}`;
+    if (n.length === name.length && asciiCaseInsensitiveEquals(n, name))
+      out = out === null ? v : `${out}, ${v}`;
   }
   return out;
 }
 
 /** Every value of the headers named `name`, in order (one per header line). */
 export function getHeaderValues(list: HeaderList, name: string): string[] {
-  const lower = asciiLowerCase(name);
   const out: string[] = [];
-  for (const [n, v] of list) if (asciiLowerCase(n) === lower) out.push(v);
+  for (const [n, v] of list) if (n.length === name.length && asciiCaseInsensitiveEquals(n, name)) out.push(v);
   return out;
 }
 

@@ -48,8 +48,27 @@ function toURL(input: string | URL): URL | null {
   }
 }
 
+/** Tuple origins of recently seen URL strings: parsing a URL is the costliest step of a simulated
+ *  fetch, and tuple origins are frozen values. Opaque origins are never cached (each is distinct). */
+const ORIGIN_MEMO = new Map<string, TupleOrigin>();
+const ORIGIN_MEMO_LIMIT = 1024;
+
 /** URL Standard §4 "origin" of a URL. Returns null when `input` is not a valid absolute URL. */
 export function originOfUrl(input: string | URL): Origin | null {
+  if (typeof input === 'string') {
+    const known = ORIGIN_MEMO.get(input);
+    if (known !== undefined) return known;
+    const origin = computeOriginOfUrl(input);
+    if (origin?.type === 'tuple') {
+      if (ORIGIN_MEMO.size >= ORIGIN_MEMO_LIMIT) ORIGIN_MEMO.clear();
+      ORIGIN_MEMO.set(input, origin);
+    }
+    return origin;
+  }
+  return computeOriginOfUrl(input);
+}
+
+function computeOriginOfUrl(input: string | URL): Origin | null {
   const url = toURL(input);
   if (url === null) return null;
   const scheme = url.protocol.slice(0, -1);
@@ -58,7 +77,7 @@ export function originOfUrl(input: string | URL): Origin | null {
     // implementation-defined and treated as opaque here, like every other scheme.
     const inner = toURL(url.pathname);
     if (inner !== null && (inner.protocol === 'http:' || inner.protocol === 'https:')) {
-      return originOfUrl(inner);
+      return computeOriginOfUrl(inner);
     }
     return createOpaqueOrigin();
   }

@@ -86,8 +86,9 @@ export function planFetch(
   const target = originOfUrl(request.url);
   if (target === null) return { kind: 'type-error', reason: `Failed to parse URL from ${request.url}` };
   // §5.3 Request constructor: a URL that includes credentials, or a method that is not a token, throws.
-  const parsed = new URL(request.url);
-  if (parsed.username !== '' || parsed.password !== '') {
+  // Userinfo needs an '@'; most URLs have none, which spares a second parse.
+  const parsed = request.url.includes('@') ? new URL(request.url) : null;
+  if (parsed !== null && (parsed.username !== '' || parsed.password !== '')) {
     return {
       kind: 'type-error',
       reason: `Request cannot be constructed from a URL that includes credentials: ${request.url}`,
