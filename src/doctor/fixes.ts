@@ -97,12 +97,12 @@ export function computeFix(req: FixRequest, profile: BrowserProfile = BROWSER_PR
     ...(exposed.length > 0 ? [`  exposedHeaders: ${list(exposed)},`] : []),
     ...(needsPreflight ? ['  maxAge: 7200,'] : []),
   ]);
-  const fastifyCors = `fastify.register(require('@fastify/cors'), ${peer('', 'origin', [
+  const fastifyCors = `await fastify.register(fastifyCors, ${peer('', 'origin', [
     ...(methods.length > 0 ? [`  methods: ${list(['GET', 'HEAD', 'POST', ...methods])},`] : []),
     ...(headers.length > 0 ? [`  allowedHeaders: ${list(headers)},`] : []),
     ...(exposed.length > 0 ? [`  exposedHeaders: ${list(exposed)},`] : []),
     ...(needsPreflight ? ['  maxAge: 7200,'] : []),
-  ])})`;
+  ]).slice(1, -1)})`;
   const honoCors = peer('cors', 'origin', [
     ...(methods.length > 0 ? [`  allowMethods: ${list(['GET', 'HEAD', 'POST', ...methods])},`] : []),
     ...(headers.length > 0 ? [`  allowHeaders: ${list(headers)},`] : []),

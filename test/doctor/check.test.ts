@@ -1,0 +1,269 @@
+// `corskit check` against real loopback servers: every error code that HTTP can produce, the JSON
+// shape, exit codes through the built CLI, and snapshots of the text output.
+import { execFile } from 'node:child_process';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCheck } from '../../src/doctor/check.js';
+import { renderCheck } from '../../src/doctor/report.js';
+import { makeStyle } from '../../src/doctor/style.js';
+
+const PAGE = 'http://localhost:5173';
+const run = promisify(execFile);
+const CLI = join(import.meta.dirname, '../../dist/cli/main.js');
+
+type Answer = { status: number; headers: Record<string, string | string[]> };
+/** Each route: how it answers the preflight (OPTIONS) and the request. */
+const ROUTES: Record<string, { preflight?: Answer; actual?: Answer }> = {};
+const allow = (extra: Record<string, string | string[]> = {}) => ({
+  'Access-Control-Allow-Origin': PAGE,
+  ...extra,
+});
+const route = (path: string, r: { preflight?: Answer; actual?: Answer }) => {
+  ROUTES[path] = r;
+};
+
+// Actual-response codes.
+route('/missing', { actual: { status: 200, headers: {} } });
+route('/wildcard-credentials', { actual: { status: 200, headers: { 'Access-Control-Allow-Origin': '*' } } });
+route('/multiple', { actual: { status: 200, headers: { 'Access-Control-Allow-Origin': [PAGE, PAGE] } } });
+route('/invalid', { actual: { status: 200, headers: { 'Access-Control-Allow-Origin': '*.example.com' } } });
+route('/mismatch', {
+  actual: { status: 200, headers: { 'Access-Control-Allow-Origin': 'https://app.example.com' } },
+});
+route('/credentials', {
+  actual: { status: 200, headers: allow({ 'Access-Control-Allow-Credentials': 'True' }) },
+});
+route('/ok', { actual: { status: 200, headers: allow({ Vary: 'Origin' }) } });
+route('/redirect-ftp', { actual: { status: 302, headers: allow({ Location: 'ftp://files.example/x' }) } });
+// Preflight codes.
+const pf = (preflight: Answer) => ({ preflight, actual: { status: 200, headers: allow() } });
+route('/pf-status', pf({ status: 404, headers: allow() }));
+route('/pf-redirect', pf({ status: 301, headers: { Location: '/elsewhere' } }));
+route(
+  '/pf-wildcard',
+  pf({ status: 204, headers: { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Methods': 'PUT' } }),
+);
+route('/pf-missing', pf({ status: 204, headers: { 'Access-Control-Allow-Methods': 'PUT' } }));
+route('/pf-multiple', pf({ status: 204, headers: { 'Access-Control-Allow-Origin': `${PAGE}, ${PAGE}` } }));
+route('/pf-invalid', pf({ status: 204, headers: { 'Access-Control-Allow-Origin': 'foo' } }));
+route(
+  '/pf-mismatch',
+  pf({ status: 204, headers: { 'Access-Control-Allow-Origin': 'http://localhost:5174' } }),
+);
+route('/pf-credentials', pf({ status: 204, headers: allow({ 'Access-Control-Allow-Methods': 'PUT' }) }));
+route(
+  '/pf-bad-methods',
+  pf({ status: 204, headers: allow({ 'Access-Control-Allow-Methods': 'PUT DELETE' }) }),
+);
+route(
+  '/pf-bad-headers',
+  pf({
+    status: 204,
+    headers: allow({ 'Access-Control-Allow-Methods': 'PUT', 'Access-Control-Allow-Headers': 'x-a;x-b' }),
+  }),
+);
+route('/pf-method', pf({ status: 204, headers: allow({ 'Access-Control-Allow-Methods': 'GET, POST' }) }));
+route(
+  '/pf-header',
+  pf({
+    status: 204,
+    headers: allow({ 'Access-Control-Allow-Methods': 'PUT', 'Access-Control-Allow-Headers': 'content-type' }),
+  }),
+);
+route(
+  '/pf-ok',
+  pf({
+    status: 204,
+    headers: allow({
+      'Access-Control-Allow-Methods': 'PUT',
+      'Access-Control-Allow-Headers': 'x-trace',
+      Vary: 'Origin',
+    }),
+  }),
+);
+// Redirect with userinfo (the spec profile names it; Chromium fails such URLs without a CORS code).
+route('/redirect-userinfo', {
+  actual: { status: 302, headers: allow({ Location: 'http://user:pw@127.0.0.2:1/x' }) },
+});
+route('/reflect', { actual: { status: 200, headers: {} } });
+
+let server: Server;
+let base = '';
+
+function handler(req: IncomingMessage, res: ServerResponse): void {
+  const path = (req.url ?? '/').split('?')[0] as string;
+  if (path === '/reflect') {
+    // Echoes any origin, with credentials: the reflect warning must notice.
+    res
+      .writeHead(200, {
+        'Access-Control-Allow-Origin': req.headers.origin ?? '',
+        'Access-Control-Allow-Credentials': 'true',
+        Vary: 'Origin',
+      })
+      .end();
+    return;
+  }
+  const r = ROUTES[path];
+  const isPreflight = req.method === 'OPTIONS' && req.headers['access-control-request-method'] !== undefined;
+  const answer =
+    r === undefined
+      ? { status: 404, headers: {} }
+      : isPreflight
+        ? (r.preflight ?? { status: 404, headers: {} })
+        : (r.actual ?? { status: 200, headers: {} });
+  res.writeHead(answer.status, answer.headers).end();
+}
+
+beforeAll(async () => {
+  server = createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+const PUT = { method: 'PUT', headers: [['X-Trace', '1']] as [string, string][] };
+
+describe('every error code HTTP can produce', () => {
+  const cases: [
+    string,
+    string,
+    {
+      method?: string;
+      headers?: [string, string][];
+      credentials?: boolean;
+      browser?: 'chrome' | 'firefox' | 'safari';
+    },
+  ][] = [
+    ['MissingAllowOriginHeader', '/missing', {}],
+    ['WildcardOriginNotAllowed', '/wildcard-credentials', { credentials: true }],
+    ['MultipleAllowOriginValues', '/multiple', {}],
+    ['InvalidAllowOriginValue', '/invalid', {}],
+    ['AllowOriginMismatch', '/mismatch', {}],
+    ['InvalidAllowCredentials', '/credentials', { credentials: true }],
+    ['CorsDisabledScheme', '/redirect-ftp', {}],
+    ['PreflightInvalidStatus', '/pf-status', PUT],
+    ['PreflightDisallowedRedirect', '/pf-redirect', PUT],
+    ['PreflightWildcardOriginNotAllowed', '/pf-wildcard', { ...PUT, credentials: true }],
+    ['PreflightMissingAllowOriginHeader', '/pf-missing', PUT],
+    ['PreflightMultipleAllowOriginValues', '/pf-multiple', PUT],
+    ['PreflightInvalidAllowOriginValue', '/pf-invalid', PUT],
+    ['PreflightAllowOriginMismatch', '/pf-mismatch', PUT],
+    ['PreflightInvalidAllowCredentials', '/pf-credentials', { ...PUT, credentials: true }],
+    ['InvalidAllowMethodsPreflightResponse', '/pf-bad-methods', PUT],
+    ['InvalidAllowHeadersPreflightResponse', '/pf-bad-headers', PUT],
+    ['MethodDisallowedByPreflightResponse', '/pf-method', { method: 'DELETE' }],
+    ['HeaderDisallowedByPreflightResponse', '/pf-header', PUT],
+  ];
+
+  it.each(cases)('%s', async (code, path, opts) => {
+    const report = await runCheck({ url: `${base}${path}`, origin: PAGE, ...opts });
+    expect(report.verdict).toBe('blocked');
+    expect(report.error?.code).toBe(code);
+    expect(report.fixes).not.toBeNull();
+  });
+
+  it('RedirectContainsCredentials under the spec rules (Chromium fails such URLs without a CORS code)', async () => {
+    const report = await runCheck({ url: `${base}/redirect-userinfo`, origin: PAGE, browser: 'firefox' });
+    expect(report.error?.code).toBe('RedirectContainsCredentials');
+  });
+
+  it('allowed requests, simple and preflighted, carry no error and no fix', async () => {
+    for (const [path, opts] of [
+      ['/ok', {}],
+      ['/pf-ok', PUT],
+    ] as const) {
+      const report = await runCheck({ url: `${base}${path}`, origin: PAGE, ...opts });
+      expect(report.verdict).toBe('allowed');
+      expect(report.error).toBeNull();
+      expect(report.fixes).toBeNull();
+    }
+  });
+
+  it('the same origin is not CORS', async () => {
+    const report = await runCheck({ url: `${base}/missing`, origin: base });
+    expect(report.verdict).toBe('same-origin');
+  });
+
+  it('warns about an origin reflected whatever it is', async () => {
+    const report = await runCheck({ url: `${base}/reflect`, origin: PAGE, credentials: true });
+    expect(report.verdict).toBe('allowed');
+    expect(report.warnings.map((w) => w.id)).toContain('reflects-any-origin');
+  });
+
+  it('a refused connection is a network error, not a crash', async () => {
+    const report = await runCheck({ url: 'http://127.0.0.1:1/x', origin: PAGE });
+    expect(report.verdict).toBe('network-error');
+    expect(report.error?.message).toMatch(/refused/);
+  });
+});
+
+describe('the built CLI', () => {
+  const cli = async (args: string[]) => {
+    try {
+      const { stdout, stderr } = await run(process.execPath, [CLI, ...args], {
+        env: { ...process.env, NO_COLOR: '1' },
+      });
+      return { code: 0, stdout, stderr };
+    } catch (err) {
+      const e = err as { code: number; stdout: string; stderr: string };
+      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+    }
+  };
+
+  it('--json gives { verdict, error, events, fixes, warnings } and exit 1 when blocked', async () => {
+    const r = await cli(['check', `${base}/pf-method`, '--origin', PAGE, '--method', 'DELETE', '--json']);
+    expect(r.code).toBe(1);
+    const json = JSON.parse(r.stdout);
+    expect(json.verdict).toBe('blocked');
+    expect(json.error.code).toBe('MethodDisallowedByPreflightResponse');
+    expect(json.error.message).toContain(
+      'Method DELETE is not allowed by Access-Control-Allow-Methods in preflight response.',
+    );
+    expect(json.fixes.preflight).toContainEqual(['Access-Control-Allow-Methods', 'DELETE']);
+    expect(Array.isArray(json.events)).toBe(true);
+    expect(Array.isArray(json.warnings)).toBe(true);
+  });
+
+  it('exit 0 when allowed, 2 with one line for a bad origin or a refused connection', async () => {
+    expect((await cli(['check', `${base}/ok`, '--origin', PAGE])).code).toBe(0);
+    const bad = await cli(['check', `${base}/ok`, '--origin', 'localhost:5173']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    const refused = await cli(['check', 'http://127.0.0.1:1/x', '--origin', PAGE]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/refused/);
+    expect(refused.stderr).not.toMatch(/at .*\.js:\d+/);
+  });
+
+  it('--help says CORS is not access control', async () => {
+    const r = await cli(['check', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/not access control/);
+  });
+});
+
+describe('text output (snapshots, no colour)', () => {
+  const style = makeStyle({ isTTY: false }, {});
+  // The port varies from run to run, and arrows stretch with the URL: both are normalized.
+  const normalize = (text: string) =>
+    text.replaceAll(base, 'http://API').replaceAll(base.slice(7), 'API').replace(/─{3,}/g, '───');
+
+  it.each([
+    ['a blocked preflight', '/pf-header', PUT],
+    ['a simple request without Access-Control-Allow-Origin', '/missing', {}],
+    ['an allowed preflighted request', '/pf-ok', PUT],
+  ] as const)('%s', async (_name, path, opts) => {
+    const report = await runCheck({ url: `${base}${path}`, origin: PAGE, ...opts });
+    expect(normalize(renderCheck(report, { style }))).toMatchSnapshot();
+  });
+
+  it('uses colour only when asked', () => {
+    expect(makeStyle({ isTTY: true }, {}).red('x')).toBe('\x1b[31mx\x1b[39m');
+    expect(makeStyle({ isTTY: true }, { NO_COLOR: '1' }).red('x')).toBe('x');
+    expect(makeStyle({ isTTY: false }, {}).red('x')).toBe('x');
+    expect(makeStyle({ isTTY: false }, { FORCE_COLOR: '1' }).red('x')).toBe('\x1b[31mx\x1b[39m');
+  });
+});
