@@ -6,6 +6,7 @@ import { checkJson, renderCheck } from '../doctor/report.js';
 import { parseScenarioFile, renderResult, simulateAll, UsageError } from '../doctor/scenarios.js';
 import { makeStyle } from '../doctor/style.js';
 import type { BrowserName } from '../spec/index.js';
+import { addAuditCommand } from './audit-command.js';
 import { runDemo } from './demo.js';
 import { addExplainCommand } from './explain-command.js';
 
@@ -145,6 +146,7 @@ export function buildProgram(): Command {
     });
 
   addExplainCommand(program);
+  addAuditCommand(program);
 
   return program;
 }

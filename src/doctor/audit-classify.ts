@@ -1,0 +1,223 @@
+// From the answers to the findings: every class is judged on every run. A class is not reported when
+// a broader flaw that was proven explains all its origins (a server that echoes everything also echoes
+// app.example.com.attacker.com: that is one finding, reflect-any-origin, not ten).
+import { getHeader, getHeaderValues, isIpAddress, parseOriginHeader } from '../spec/index.js';
+import { AUDIT_CLASSES, type AuditFindingId, compareSeverity, severityOf } from './audit-classes.js';
+import { type AuditEvidence, type AuditFinding, evidenceOf, proofNote, strongest } from './audit-evidence.js';
+import { fixFor } from './audit-fixes.js';
+import { acceptanceCovers, type OriginClassId, type TrustedOrigins } from './audit-origins.js';
+import { allowOriginOf, allowsCredentials, answerOf, type Exchange, reflects } from './audit-probe.js';
+
+export interface ClassifyContext {
+  readonly targetHost: string;
+  readonly trusted: TrustedOrigins;
+  readonly cookieSent: boolean;
+  /** The odd method and header asked for in the echo preflights. */
+  readonly oddMethod: string;
+  readonly oddHeader: string;
+}
+
+const ORDER = Object.keys(AUDIT_CLASSES) as AuditFindingId[];
+
+function finding(
+  id: AuditFindingId,
+  proof: Exchange,
+  ctx: ClassifyContext,
+  extra: Partial<AuditEvidence> & {
+    readonly others?: readonly Exchange[];
+    readonly originClass?: boolean;
+  } = {},
+): AuditFinding {
+  const credentials = allowsCredentials(proof);
+  const { others = [], originClass = false, ...rest } = extra;
+  const note = [extra.note, proofNote(proof, originClass)].filter((n) => n !== undefined).join(' ');
+  const evidence: AuditEvidence = {
+    via: proof.kind === 'actual' ? 'actual' : 'preflight',
+    exchanges: [proof, ...others].map((e) => evidenceOf(e, ctx.cookieSent)),
+    ...rest,
+    ...(note === '' ? {} : { note }),
+  };
+  return {
+    id,
+    severity: severityOf(id, credentials),
+    origin: proof.origin,
+    credentials,
+    evidence,
+    cwe: AUDIT_CLASSES[id].cwe,
+    fix: fixFor(id, {
+      trusted: ctx.trusted.patterns.map((p) => p.source),
+      derived: ctx.trusted.derived,
+      credentials,
+      origin: proof.origin,
+    }),
+  };
+}
+
+/** Another class's proven origin explains `e` when its shape covers `e` and not the other way round. */
+function isExplained(e: Exchange, reflected: readonly Exchange[]): boolean {
+  const own = e.probe?.accepts;
+  return reflected.some((q) => {
+    const a = q.probe?.accepts;
+    if (a === undefined || q.probe?.id === e.probe?.id) return false;
+    return acceptanceCovers(a, e.origin) && !(own !== undefined && acceptanceCovers(own, q.origin));
+  });
+}
+
+function originFindings(exchanges: readonly Exchange[], ctx: ClassifyContext): AuditFinding[] {
+  const reflected = exchanges.filter((e) => e.probe !== null && reflects(e));
+  const groups = new Map<OriginClassId, Exchange[]>();
+  for (const e of reflected) {
+    if (isExplained(e, reflected)) continue;
+    const id = e.probe?.id as OriginClassId;
+    groups.set(id, [...(groups.get(id) ?? []), e]);
+  }
+  return [...groups].map(([id, list]) => {
+    const proof = strongest(list, allowsCredentials);
+    const also = [...new Set(list.map((e) => e.origin))].filter((o) => o !== proof.origin).slice(0, 8);
+    return finding(id, proof, ctx, {
+      originClass: true,
+      ...(also.length > 0 ? { alsoProvedBy: also } : {}),
+      ...(id === 'special-chars' ? specialCharsDetail(list) : {}),
+    });
+  });
+}
+
+function specialCharsDetail(list: readonly Exchange[]): Partial<AuditEvidence> {
+  const parts = new Map<string, readonly string[]>();
+  for (const e of list) if (e.probe?.char !== undefined) parts.set(e.probe.char, e.probe.browsers ?? []);
+  const browsers = [...new Set([...parts.values()].flat())];
+  const described = [...parts].map(
+    ([c, b]) => `${c} (${b.length === 3 ? 'all browsers' : `${b.join(', ')} only`})`,
+  );
+  return { browsers, note: `Characters accepted after the trusted host: ${described.join(', ')}.` };
+}
+
+function wildcardFindings(exchanges: readonly Exchange[], ctx: ClassifyContext): AuditFinding[] {
+  const star = exchanges.filter((e) => allowOriginOf(e) === '*');
+  if (star.length === 0) return [];
+  const withCreds = star.filter(allowsCredentials);
+  if (withCreds.length > 0)
+    return [
+      finding(
+        'wildcard-with-credentials',
+        strongest(withCreds, () => true),
+        ctx,
+      ),
+    ];
+  const host = ctx.targetHost;
+  const isPrivate =
+    host === 'localhost' || isIpAddress(host) || host.endsWith('.local') || host.endsWith('.internal');
+  const note = isPrivate
+    ? `The target (${host}) is a local or IP address: if only the network position protects it, any website the user visits can read it, which is high.`
+    : undefined;
+  return [
+    finding(
+      'wildcard-origin',
+      strongest(star, () => false),
+      ctx,
+      note === undefined ? {} : { note },
+    ),
+  ];
+}
+
+/** Why an Access-Control-Allow-Origin value is not one a browser can match, or null when it is fine. */
+export function invalidAllowOriginReason(values: readonly string[]): string | null {
+  if (values.length === 0) return null;
+  if (values.length > 1) return `${values.length} Access-Control-Allow-Origin headers in one response`;
+  const v = values[0] as string;
+  if (v === '*' || v === 'null') return null;
+  if (v.includes('*')) return `a pattern ("${v}"), which browsers compare literally`;
+  if (parseOriginHeader(v).ok) return null;
+  if (v.includes(',') || v.trim().includes(' ')) return `a list of origins ("${v}")`;
+  if (v.endsWith('/')) return `a trailing slash ("${v}")`;
+  return `"${v}", which is not a serialized origin`;
+}
+
+function invalidFindings(exchanges: readonly Exchange[], ctx: ClassifyContext): AuditFinding[] {
+  // An echo of what was sent is judged as a reflection, not here.
+  const bad = exchanges.filter((e) => {
+    const a = answerOf(e);
+    return (
+      a !== null &&
+      !reflects(e) &&
+      invalidAllowOriginReason(getHeaderValues(a.headers, 'Access-Control-Allow-Origin')) !== null
+    );
+  });
+  if (bad.length === 0) return [];
+  const trustedFirst = bad.filter((e) => e.probe === null);
+  const proof = strongest(trustedFirst.length > 0 ? trustedFirst : bad, allowsCredentials);
+  const a = answerOf(proof);
+  const reason = invalidAllowOriginReason(getHeaderValues(a?.headers ?? [], 'Access-Control-Allow-Origin'));
+  return [finding('invalid-allow-origin', proof, ctx, { note: `The server sent ${reason}.` })];
+}
+
+function hasVaryOrigin(e: Exchange): boolean {
+  const a = answerOf(e);
+  const vary = a === null ? null : getHeader(a.headers, 'Vary');
+  if (vary === null) return false;
+  return vary.split(',').some((t) => {
+    const token = t.trim().toLowerCase();
+    return token === 'origin' || token === '*';
+  });
+}
+
+function varyFindings(exchanges: readonly Exchange[], ctx: ClassifyContext): AuditFinding[] {
+  const actual = exchanges.filter((e) => e.kind === 'actual' && answerOf(e) !== null);
+  const allowing = actual.filter(reflects);
+  const lacking = allowing.filter((e) => !hasVaryOrigin(e));
+  if (lacking.length === 0) return [];
+  const first = lacking.find((e) => e.probe === null) ?? (lacking[0] as Exchange);
+  const other =
+    allowing.find((e) => e.origin !== first.origin && e.probe === null) ??
+    allowing.find((e) => e.origin !== first.origin) ??
+    actual.find((e) => allowOriginOf(e) !== allowOriginOf(first));
+  if (other === undefined) return [];
+  const answer = allowOriginOf(other);
+  const note = `Access-Control-Allow-Origin was ${first.origin} for Origin ${first.origin} and ${answer === null ? 'absent' : answer} for Origin ${other.origin}, and the response for ${first.origin} has no "Vary: Origin".`;
+  return [finding('missing-vary-origin', first, ctx, { others: [other], note })];
+}
+
+function listHas(e: Exchange, header: string, wanted: string, caseless: boolean): boolean {
+  const a = answerOf(e);
+  const v = a === null ? null : getHeader(a.headers, header);
+  if (v === null) return false;
+  const norm = (s: string) => (caseless ? s.toLowerCase() : s);
+  return v.split(',').some((item) => norm(item.trim()) === norm(wanted));
+}
+
+function echoFindings(exchanges: readonly Exchange[], ctx: ClassifyContext): AuditFinding[] {
+  const out: AuditFinding[] = [];
+  const method = exchanges.filter(
+    (e) => e.kind === 'preflight-method' && listHas(e, 'Access-Control-Allow-Methods', ctx.oddMethod, false),
+  );
+  if (method.length > 0) {
+    const note = `Asked for the made-up method ${ctx.oddMethod}; Access-Control-Allow-Methods granted it.`;
+    out.push(finding('preflight-reflects-method', strongest(method, reflects), ctx, { note }));
+  }
+  const headers = exchanges.filter(
+    (e) => e.kind === 'preflight-headers' && listHas(e, 'Access-Control-Allow-Headers', ctx.oddHeader, true),
+  );
+  if (headers.length > 0) {
+    const note = `Asked for the made-up header ${ctx.oddHeader}; Access-Control-Allow-Headers granted it.`;
+    out.push(finding('preflight-reflects-headers', strongest(headers, reflects), ctx, { note }));
+  }
+  return out;
+}
+
+/** All findings for one target, most severe first, then in the order of DESIGN.md. */
+export function classify(exchanges: readonly Exchange[], ctx: ClassifyContext): AuditFinding[] {
+  const all = [
+    ...originFindings(exchanges, ctx),
+    ...wildcardFindings(exchanges, ctx),
+    ...invalidFindings(exchanges, ctx),
+    ...varyFindings(exchanges, ctx),
+    ...echoFindings(exchanges, ctx),
+  ];
+  return sortFindings(all);
+}
+
+export function sortFindings(list: readonly AuditFinding[]): AuditFinding[] {
+  return [...list].sort(
+    (a, b) => compareSeverity(a.severity, b.severity) || ORDER.indexOf(a.id) - ORDER.indexOf(b.id),
+  );
+}
