@@ -12,8 +12,9 @@ import {
   renderTarget,
 } from '../doctor/audit-report.js';
 import { toSarif } from '../doctor/sarif.js';
-import { UsageError } from '../doctor/scenarios.js';
 import { makeStyle, type Style } from '../doctor/style.js';
+import { UsageError } from '../doctor/usage.js';
+import { collectHeader, positive, readInput } from './options.js';
 
 const VERSION = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'))
   .version as string;
@@ -43,19 +44,6 @@ createCorsPolicy refuses the config), 2 for a usage error or when a target was u
 
 CORS is a browser policy, not access control: curl and server-to-server calls are never blocked.`;
 
-function readText(file: string): string {
-  try {
-    return file === '-' ? readFileSync(0, 'utf8') : readFileSync(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(
-      code === 'ENOENT'
-        ? `${file}: no such file`
-        : `${file}: cannot read it (${code ?? (err as Error).message})`,
-    );
-  }
-}
-
 /** URLs one per line; blank lines and # comments are skipped. */
 export function parseUrlList(text: string): string[] {
   return text
@@ -66,24 +54,9 @@ export function parseUrlList(text: string): string[] {
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
-function collectHeader(value: string, previous: [string, string][]): [string, string][] {
-  const colon = value.indexOf(':');
-  if (colon <= 0) throw new UsageError(`--header "${value}" must look like 'Name: value'`);
-  return [...previous, [value.slice(0, colon).trim(), value.slice(colon + 1).trim()]];
-}
-
-const positive =
-  (flag: string, integer: boolean) =>
-  (value: string): number => {
-    const n = Number(value);
-    if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n)))
-      throw new UsageError(`${flag} "${value}" must be a positive ${integer ? 'whole ' : ''}number`);
-    return n;
-  };
-
 function targetsOf(urls: readonly string[], opts: AuditCliOptions): string[] {
-  const stdin = urls.includes('-') || opts.file === '-' ? parseUrlList(readText('-')) : [];
-  const fromFile = opts.file !== undefined && opts.file !== '-' ? parseUrlList(readText(opts.file)) : [];
+  const stdin = urls.includes('-') || opts.file === '-' ? parseUrlList(readInput('-')) : [];
+  const fromFile = opts.file !== undefined && opts.file !== '-' ? parseUrlList(readInput(opts.file)) : [];
   return [...urls.filter((u) => u !== '-'), ...stdin, ...fromFile];
 }
 
@@ -143,7 +116,7 @@ async function runLive(urls: readonly string[], opts: AuditCliOptions): Promise<
 async function runPolicy(file: string, opts: AuditCliOptions): Promise<number> {
   let config: unknown;
   try {
-    config = JSON.parse(readText(file));
+    config = JSON.parse(readInput(file));
   } catch (err) {
     if (err instanceof UsageError) throw err;
     throw new UsageError(`${file} is not valid JSON: ${(err as Error).message}`);

@@ -1,31 +1,14 @@
-// `corskit explain FILE.har`: read a HAR exported from browser devtools and explain, offline, every
-// cross-origin request that failed or carries a risk. Exit 0 when nothing failed, 1 when something did,
-// 2 for a file that cannot be read or is not a HAR (a UsageError, which main() turns into exit 2).
-import { readFileSync } from 'node:fs';
-import { type Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { explainJson, explainLog, failed, renderExplain } from '../doctor/explain.js';
 import { parseHar } from '../doctor/har.js';
-import { UsageError } from '../doctor/scenarios.js';
 import { makeStyle, type Style } from '../doctor/style.js';
 import type { BrowserName } from '../spec/index.js';
+import { browserOption, readInput } from './options.js';
 
 export interface ExplainCommandOptions {
   readonly browser: BrowserName;
   readonly json?: boolean;
   readonly all?: boolean;
-}
-
-function readHarFile(file: string): string {
-  try {
-    return file === '-' ? readFileSync(0, 'utf8') : readFileSync(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(
-      code === 'ENOENT'
-        ? `${file}: no such file`
-        : `${file}: cannot read it (${code ?? (err as Error).message})`,
-    );
-  }
 }
 
 /** Runs `explain` on a file and writes the report; returns the exit status (0 or 1). */
@@ -35,7 +18,7 @@ export function runExplainCommand(
   write: (text: string) => void = (t) => process.stdout.write(t),
   style: Style = makeStyle(),
 ): number {
-  const report = explainLog(parseHar(readHarFile(file), file), { browser: opts.browser, file });
+  const report = explainLog(parseHar(readInput(file), file), { browser: opts.browser, file });
   write(
     opts.json === true
       ? `${JSON.stringify(explainJson(report), null, 2)}\n`
@@ -51,11 +34,7 @@ export function addExplainCommand(program: Command): Command {
       'explain, offline, every failed or risky cross-origin request of a HAR exported from browser devtools',
     )
     .argument('<file>', 'a HAR file (DevTools Network panel: "Export HAR..."; "-" reads standard input)')
-    .addOption(
-      new Option('--browser <name>', 'whose behaviour to follow')
-        .choices(['chrome', 'firefox', 'safari'])
-        .default('chrome'),
-    )
+    .addOption(browserOption(['chrome', 'firefox', 'safari']))
     .option(
       '--json',
       'print every cross-origin request as JSON: verdict, error, events, fixes, warnings, recorded',

@@ -1,6 +1,6 @@
 // The corskit command line. Usage mistakes print one line and exit 2; never a stack trace.
 import { readFileSync } from 'node:fs';
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { runCheck } from '../doctor/check.js';
 import { checkJson, renderCheck } from '../doctor/report.js';
 import { parseScenarioFile, renderResult, simulateAll, UsageError } from '../doctor/scenarios.js';
@@ -9,6 +9,7 @@ import type { BrowserName } from '../spec/index.js';
 import { addAuditCommand } from './audit-command.js';
 import { runDemo } from './demo.js';
 import { addExplainCommand } from './explain-command.js';
+import { browserOption, collectHeader, positive, readInput } from './options.js';
 
 const VERSION = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'))
   .version as string;
@@ -16,37 +17,6 @@ const VERSION = JSON.parse(readFileSync(new URL('../../package.json', import.met
 const NOT_ACCESS_CONTROL = `
 CORS is a browser policy, not access control: curl and server-to-server calls are never blocked,
 and a blocked simple request (GET, HEAD, or a form-like POST) has still reached the server and run.`;
-
-const browserOption = () =>
-  new Option('--browser <name>', 'whose behaviour to follow')
-    .choices(['chrome', 'firefox', 'safari', 'spec'])
-    .default('chrome');
-
-function readInput(file: string): string {
-  try {
-    return file === '-' ? readFileSync(0, 'utf8') : readFileSync(file, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(
-      code === 'ENOENT'
-        ? `${file}: no such file`
-        : `${file}: cannot read it (${code ?? (err as Error).message})`,
-    );
-  }
-}
-
-function collectHeader(value: string, previous: [string, string][]): [string, string][] {
-  const colon = value.indexOf(':');
-  if (colon <= 0) throw new UsageError(`--header "${value}" must look like 'Name: value'`);
-  return [...previous, [value.slice(0, colon).trim(), value.slice(colon + 1).trim()]];
-}
-
-function parsePositiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0)
-    throw new UsageError(`--timeout "${value}" must be a positive whole number of milliseconds`);
-  return n;
-}
 
 export function buildProgram(): Command {
   const program = new Command('corskit')
@@ -94,9 +64,14 @@ export function buildProgram(): Command {
       [] as [string, string][],
     )
     .option('--credentials', "send credentials (fetch's credentials: 'include')")
-    .addOption(browserOption().choices(['chrome', 'firefox', 'safari']))
+    .addOption(browserOption(['chrome', 'firefox', 'safari']))
     .option('--json', 'print { verdict, error, events, fixes, warnings } as JSON')
-    .option('--timeout <ms>', 'give up on a request after this many milliseconds', parsePositiveInt, 10_000)
+    .option(
+      '--timeout <ms>',
+      'give up on a request after this many milliseconds',
+      positive('--timeout', true),
+      10_000,
+    )
     .addHelpText(
       'after',
       '\nExit status: 0 allowed (or same origin), 1 blocked, 2 usage error or network failure.' +

@@ -4,22 +4,17 @@
 import { isLoopbackHost, OriginMatcher, type OriginPattern, parseOriginPattern } from '../policy/origins.js';
 import { isIpAddress, parseOriginHeader, registrableDomain } from '../spec/index.js';
 import type { AuditFindingId } from './audit-classes.js';
-import { UsageError } from './scenarios.js';
+import { UsageError } from './usage.js';
 
-export type OriginClassId = Extract<
+/** The classes proven by sending a crafted Origin (the others are about the answer's shape). */
+export type OriginClassId = Exclude<
   AuditFindingId,
-  | 'reflect-any-origin'
-  | 'null-origin'
-  | 'prefix-match'
-  | 'suffix-match'
-  | 'substring-match'
-  | 'unescaped-dot'
-  | 'special-chars'
-  | 'any-subdomain'
-  | 'http-origin-trusted'
-  | 'third-party-origin'
-  | 'localhost-trusted'
-  | 'other-port-trusted'
+  | 'wildcard-origin'
+  | 'wildcard-with-credentials'
+  | 'invalid-allow-origin'
+  | 'missing-vary-origin'
+  | 'preflight-reflects-method'
+  | 'preflight-reflects-headers'
 >;
 
 /** What a server that accepts a probe accepts in general: lets a broad flaw hide its mere consequences. */

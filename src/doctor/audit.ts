@@ -19,7 +19,9 @@ import {
   type Sender,
   sendAll,
 } from './audit-probe.js';
-import { UsageError } from './scenarios.js';
+import { parseTargetUrl, UsageError } from './usage.js';
+
+export { parseTargetUrl };
 
 export interface AuditOptions {
   /** Origins the site legitimately allows: exact, or `https://*.example.com`, `http://localhost:*`. */
@@ -74,19 +76,6 @@ interface Run {
   readonly parallel: number;
   readonly label: () => string;
   readonly cookieSent: boolean;
-}
-
-/** Parses a target URL; anything but an absolute http(s) URL is a usage error. */
-export function parseTargetUrl(input: string): URL {
-  let url: URL;
-  try {
-    url = new URL(input);
-  } catch {
-    throw new UsageError(`"${input}" is not an absolute URL: write it like https://api.example.com/items`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:')
-    throw new UsageError(`"${input}" is not an http(s) URL: CORS applies to http and https only`);
-  return url;
 }
 
 /** Audits every URL and summarizes. Throws UsageError for a bad URL or trusted origin, before any request. */

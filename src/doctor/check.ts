@@ -12,7 +12,7 @@ import {
   preflightMaxAge,
 } from '../spec/index.js';
 import { computeFix, type Fix } from './fixes.js';
-import { UsageError } from './scenarios.js';
+import { parseTargetUrl, UsageError } from './usage.js';
 
 export interface CheckOptions {
   readonly url: string;
@@ -53,14 +53,7 @@ export interface CheckReport {
 
 /** Validates the user's URL and origin; a mistake is a one-line UsageError. */
 export function validateCheckInput(url: string, origin: string): void {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    throw new UsageError(`"${url}" is not an absolute URL: write it like https://api.example.com/items`);
-  }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:')
-    throw new UsageError(`"${url}" is not an http(s) URL: CORS applies to http and https only`);
+  parseTargetUrl(url);
   if (origin !== 'null') {
     const parsed = parseOriginHeader(origin);
     if (!parsed.ok) {

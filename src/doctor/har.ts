@@ -9,7 +9,7 @@ import {
   isCorsSafelistedRequestHeader,
   isForbiddenRequestHeaderName,
 } from '../spec/index.js';
-import { UsageError } from './scenarios.js';
+import { UsageError } from './usage.js';
 
 /** One HAR entry, reduced to what CORS needs. */
 export interface HarEntry {

@@ -3,10 +3,9 @@ import { parseScenario, type Scenario, ScenarioError, type SimResult, simulate }
 import type { BrowserName } from '../spec/index.js';
 import type { Style } from './style.js';
 import { renderTimeline } from './timeline.js';
+import { UsageError } from './usage.js';
 
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+export { UsageError } from './usage.js';
 
 /** Parses the text of a scenario file: one scenario or an array of them. */
 export function parseScenarioFile(text: string, file: string): Scenario[] {

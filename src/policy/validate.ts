@@ -2,6 +2,7 @@
 import {
   asciiLowerCase,
   BROWSER_PROFILES,
+  isCorsSafelistedResponseHeaderName,
   isForbiddenMethod,
   isForbiddenRequestHeaderName,
   isForbiddenResponseHeaderName,
@@ -56,15 +57,8 @@ const ALIASES: Readonly<Record<string, string>> = {
   allowPrivateNetwork: 'privateNetworkAccess',
 };
 
-const SAFELISTED_RESPONSE_HEADERS = new Set([
-  'cache-control',
-  'content-language',
-  'content-length',
-  'content-type',
-  'expires',
-  'last-modified',
-  'pragma',
-]);
+/** Asking the spec with nothing exposed tells whether a name is always readable. */
+const NOTHING_EXPOSED: ReadonlySet<string> = new Set();
 
 export interface CompiledConfig {
   readonly normalized: NormalizedCorsConfig;
@@ -318,7 +312,7 @@ export function validateConfig(
         problem(path, `"${h}" is never readable by script, whatever the server says`, `remove "${h}"`);
         return;
       }
-      if (key === 'exposedHeaders' && SAFELISTED_RESPONSE_HEADERS.has(lower)) {
+      if (key === 'exposedHeaders' && isCorsSafelistedResponseHeaderName(lower, NOTHING_EXPOSED)) {
         warnings.push({ path, message: `"${h}" is always readable; listing it changes nothing` });
       }
       if (out.includes(lower)) warnings.push({ path, message: `"${h}" is listed twice` });

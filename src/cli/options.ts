@@ -1,0 +1,41 @@
+// Options shared by the commands: reading inputs, repeatable headers, numbers, the browser choice.
+import { readFileSync } from 'node:fs';
+import { Option } from 'commander';
+import { UsageError } from '../doctor/usage.js';
+
+/** A file's text, or standard input for "-"; a missing or unreadable file is a usage error. */
+export function readInput(file: string): string {
+  try {
+    return file === '-' ? readFileSync(0, 'utf8') : readFileSync(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UsageError(
+      code === 'ENOENT'
+        ? `${file}: no such file`
+        : `${file}: cannot read it (${code ?? (err as Error).message})`,
+    );
+  }
+}
+
+/** Collects repeatable `--header 'Name: value'` options. */
+export function collectHeader(value: string, previous: [string, string][]): [string, string][] {
+  const colon = value.indexOf(':');
+  if (colon <= 0) throw new UsageError(`--header "${value}" must look like 'Name: value'`);
+  return [...previous, [value.slice(0, colon).trim(), value.slice(colon + 1).trim()]];
+}
+
+/** A parser for a positive number option, named in its error. */
+export const positive =
+  (flag: string, integer: boolean) =>
+  (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) {
+      throw new UsageError(`${flag} "${value}" must be a positive ${integer ? 'whole ' : ''}number`);
+    }
+    return n;
+  };
+
+/** `--browser`, with the profiles a command supports. */
+export function browserOption(choices: readonly string[] = ['chrome', 'firefox', 'safari', 'spec']): Option {
+  return new Option('--browser <name>', 'whose behaviour to follow').choices(choices).default('chrome');
+}
