@@ -83,7 +83,7 @@ export interface CorsDecision {
   readonly allowed: boolean;
   /** For a preflight: the status to answer with (the application is not called). Null otherwise. */
   readonly status: number | null;
-  /** CORS response headers to set (never Vary). Shared and frozen: do not mutate. */
+  /** CORS response headers to set (never Vary). Frozen: the list and its shared pairs cannot be changed. */
   readonly headers: ReadonlyArray<readonly [string, string]>;
   /** Tokens to append to the response's Vary header (append, never overwrite). */
   readonly vary: readonly string[];

@@ -2,6 +2,7 @@
 // the size of the allowlist. decide() is total: whatever the input, it returns a decision.
 import {
   asciiCaseInsensitiveEquals,
+  asciiLowerCase,
   extractHeaderListValues,
   isCorsNonWildcardRequestHeaderName,
   isCorsSafelistedMethod,
@@ -143,7 +144,7 @@ export function createCorsPolicy(config: CorsPolicyConfig): CorsPolicy {
   });
 
   const originHeaders = (origin: string): Pair[] =>
-    publicOrigins ? publicOriginHeaders : [pair('Access-Control-Allow-Origin', origin), ...credentialHeaders];
+    publicOrigins ? publicOriginHeaders : [['Access-Control-Allow-Origin', origin], ...credentialHeaders];
 
   /** Static origin check: 'allowed', a denial code, or 'lookup' when the originLookup must be asked. */
   const staticOriginCheck = (origin: string): 'allowed' | 'lookup' | CorsReasonCode => {
@@ -172,6 +173,8 @@ export function createCorsPolicy(config: CorsPolicyConfig): CorsPolicy {
     method: string,
     acrm: string | null,
   ): Evaluation => {
+    // The list handed out is frozen; the pairs in it are either shared (and frozen) or fresh for this
+    // decision, so a caller mutating one affects no other decision.
     if (kind === 'actual') {
       const headers = publicOrigins
         ? publicActualHeaders
@@ -183,52 +186,69 @@ export function createCorsPolicy(config: CorsPolicyConfig): CorsPolicy {
       };
     }
     const requestedMethod = acrm as string;
-    const base = originHeaders(origin);
-    if (!isMethod(requestedMethod)) {
-      return { origin, method, requestedMethod, decision: deny(kind, 'method-invalid', freeze(base)) };
-    }
+    const headers: Pair[] = [...originHeaders(origin)];
+    if (!isMethod(requestedMethod))
+      return { origin, method, requestedMethod, decision: deny(kind, 'method-invalid', freeze(headers)) };
     if (!isCorsSafelistedMethod(requestedMethod) && methodSet !== null && !methodSet.has(requestedMethod)) {
-      return { origin, method, requestedMethod, decision: deny(kind, 'method-not-allowed', freeze(base)) };
+      return { origin, method, requestedMethod, decision: deny(kind, 'method-not-allowed', freeze(headers)) };
     }
-    const withMethod: Pair[] = [...base, pair('Access-Control-Allow-Methods', requestedMethod)];
+    headers.push(['Access-Control-Allow-Methods', requestedMethod]);
     const acrh = headerOf(request.headers, 'access-control-request-headers');
     let requestedHeaders: string[] = [];
     if (acrh !== null) {
       const parsed = extractHeaderListValues(acrh, limits);
       if (parsed === null || !parsed.ok) {
-        const reason =
-          parsed !== null && parsed.reason !== 'not-a-token'
-            ? 'request-headers-too-large'
-            : 'request-headers-invalid';
-        return { origin, method, requestedMethod, decision: deny(kind, reason, freeze(withMethod)) };
+        const tooLarge = parsed !== null && parsed.reason !== 'not-a-token';
+        return {
+          origin,
+          method,
+          requestedMethod,
+          decision: deny(
+            kind,
+            tooLarge ? 'request-headers-too-large' : 'request-headers-invalid',
+            freeze(headers),
+          ),
+        };
       }
       requestedHeaders = parsed.values;
     }
-    const granted: string[] = [];
-    let refused: { header: string; reason: CorsReasonCode } | null = null;
+    let granted = '';
+    let refused: string | null = null;
     for (const name of requestedHeaders) {
-      const lower = name.toLowerCase();
+      const lower = asciiLowerCase(name);
       const ok = headerSet === null ? !isCorsNonWildcardRequestHeaderName(lower) : headerSet.has(lower);
-      if (ok) granted.push(lower);
-      else if (refused === null) {
-        refused = {
-          header: lower,
-          reason: headerSet === null ? 'authorization-needs-listing' : 'header-not-allowed',
-        };
-      }
+      if (ok) granted = granted === '' ? lower : `${granted}, ${lower}`;
+      else refused ??= lower;
     }
-    const headers: Pair[] = withMethod;
-    if (granted.length > 0) headers.push(pair('Access-Control-Allow-Headers', granted.join(', ')));
+    if (granted !== '') headers.push(['Access-Control-Allow-Headers', granted]);
     const pna = headerOf(request.headers, 'access-control-request-private-network') === 'true';
-    if (pna && cfg.privateNetworkAccess) headers.push(pair('Access-Control-Allow-Private-Network', 'true'));
-    const common = { origin, method, requestedMethod, requestedHeaders };
-    if (refused !== null)
-      return { ...common, header: refused.header, decision: deny(kind, refused.reason, freeze(headers)) };
-    if (pna && !cfg.privateNetworkAccess)
-      return { ...common, decision: deny(kind, 'private-network-not-enabled', freeze(headers)) };
-    headers.push(...maxAgeHeader);
+    if (pna && cfg.privateNetworkAccess) headers.push(['Access-Control-Allow-Private-Network', 'true']);
+    if (refused !== null) {
+      const reason = headerSet === null ? 'authorization-needs-listing' : 'header-not-allowed';
+      return {
+        origin,
+        method,
+        requestedMethod,
+        requestedHeaders,
+        header: refused,
+        decision: deny(kind, reason, freeze(headers)),
+      };
+    }
+    if (pna && !cfg.privateNetworkAccess) {
+      return {
+        origin,
+        method,
+        requestedMethod,
+        requestedHeaders,
+        decision: deny(kind, 'private-network-not-enabled', freeze(headers)),
+      };
+    }
+    for (const p of maxAgeHeader) headers.push(p);
     return {
-      ...common,
+      origin,
+      method,
+      requestedMethod,
+      requestedHeaders,
       decision: {
         kind,
         allowed: true,

@@ -155,6 +155,8 @@ export function validateConfig(
     );
   } else {
     const seen = new Map<string, number>();
+    const list: string[] = [];
+    origins = list;
     rawOrigins.forEach((entry: unknown, i: number) => {
       const path = `origins[${i}]`;
       if (typeof entry !== 'string') {
@@ -202,14 +204,14 @@ export function validateConfig(
       }
       seen.set(key, i);
       patterns.push(parsed);
-      origins = [...(origins as string[]), key];
+      list.push(key);
     });
     // Entries that a pattern already covers.
     const matcher = new OriginMatcher(patterns.filter((p) => p.subdomains || p.port === '*'));
     patterns.forEach((p) => {
       if (matcher.coveredByPattern(p)) {
         warnings.push({
-          path: `origins[${rawOrigins.indexOf(p.source)}]`,
+          path: `origins[${seen.get(formatOriginPattern(p))}]`,
           message: `"${p.source}" is already covered by a wildcard entry`,
         });
       }
