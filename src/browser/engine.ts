@@ -324,6 +324,7 @@ export function* runFetch(
             method,
             headers,
             useCorsPreflightFlag: input.useCorsPreflight ?? false,
+            unsafeHeaderNames: unsafe,
           },
           answer,
           profile,

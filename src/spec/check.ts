@@ -4,6 +4,7 @@ import type { CorsError } from './errors.js';
 import {
   extractHeaderListValues,
   getHeader,
+  getHeaderValues,
   type HeaderList,
   isForbiddenResponseHeaderName,
 } from './headers.js';
@@ -70,13 +71,9 @@ export function corsExposedHeaderNames(
   credentialsMode: CredentialsMode,
 ): Set<string> {
   const out = new Set<string>();
-  const values: string[] = [];
-  for (const [n, v] of responseHeaders)
-    if (asciiLowerCase(n) === 'access-control-expose-headers') values.push(v);
-  const parsed = extractHeaderListValues(values.length === 0 ? null : values, {
-    maxElements: Number.POSITIVE_INFINITY,
-    maxBytes: Number.POSITIVE_INFINITY,
-  });
+  const values = getHeaderValues(responseHeaders, 'access-control-expose-headers');
+  if (values.length === 0) return out;
+  const parsed = extractHeaderListValues(values, UNCAPPED);
   if (parsed === null || !parsed.ok) return out;
   if (credentialsMode !== 'include' && parsed.values.includes('*')) {
     for (const [n] of responseHeaders) out.add(asciiLowerCase(n));
@@ -85,6 +82,9 @@ export function corsExposedHeaderNames(
   for (const v of parsed.values) out.add(asciiLowerCase(v));
   return out;
 }
+
+/** Browsers read whatever list a server sends. */
+const UNCAPPED = { maxElements: Number.POSITIVE_INFINITY, maxBytes: Number.POSITIVE_INFINITY } as const;
 
 /** Fetch §2.2.2 "CORS-safelisted response-header name" given the exposed list. */
 export function isCorsSafelistedResponseHeaderName(name: string, exposed: ReadonlySet<string>): boolean {
@@ -101,7 +101,13 @@ export function visibleResponseHeaderNames(
   const exposed = corsExposedHeaderNames(responseHeaders, credentialsMode);
   const out = new Set<string>();
   for (const [n] of responseHeaders) {
-    if (isCorsSafelistedResponseHeaderName(n, exposed)) out.add(asciiLowerCase(n));
+    const lower = asciiLowerCase(n);
+    if (
+      SAFELISTED_RESPONSE_HEADER_NAMES.has(lower) ||
+      (exposed.has(lower) && !isForbiddenResponseHeaderName(lower))
+    ) {
+      out.add(lower);
+    }
   }
-  return [...out].sort();
+  return out.size === 0 ? [] : [...out].sort();
 }

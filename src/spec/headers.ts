@@ -229,9 +229,17 @@ export function isCorsSafelistedRequestHeader(
 
 /** MIME Sniffing §4.4 "parse a MIME type", through whatwg-mimetype; null on failure. */
 export function parseMimeType(value: string): { essence: string } | null {
+  const known = MIME_MEMO.get(value);
+  if (known !== undefined) return known;
   const parsed = MIMEType.parse(value);
-  return parsed === null ? null : { essence: parsed.essence };
+  const result = parsed === null ? null : Object.freeze({ essence: parsed.essence });
+  // Content-Type values repeat from request to request; values here are at most 128 bytes.
+  if (MIME_MEMO.size >= 256) MIME_MEMO.clear();
+  MIME_MEMO.set(value, result);
+  return result;
 }
+
+const MIME_MEMO = new Map<string, { readonly essence: string } | null>();
 
 /** Sorts names by their bytes, as Fetch's "byte-lowercased, sorted" lists require. */
 function byteLess(a: string, b: string): number {

@@ -203,6 +203,8 @@ export interface PreflightContext {
   /** The actual request's header list, after forbidden headers were dropped. */
   readonly headers: HeaderList;
   readonly useCorsPreflightFlag?: boolean;
+  /** The CORS-unsafe request-header names of `headers`, when the caller has them already. */
+  readonly unsafeHeaderNames?: readonly string[];
   /** Set when the preflight carried Access-Control-Request-Private-Network. */
   readonly privateNetwork?: { readonly addressSpace: string };
 }
@@ -246,7 +248,7 @@ export function validatePreflightResponse(
   let methods: string[] | null = null;
   let headerNames: string[] | null = null;
   let authorizationCoveredByWildcard = false;
-  const unsafeNames = corsUnsafeRequestHeaderNames(ctx.headers, profile);
+  const unsafeNames = ctx.unsafeHeaderNames ?? corsUnsafeRequestHeaderNames(ctx.headers, profile);
   for (const check of profile.preflightCheckOrder) {
     switch (check) {
       case 'redirect':
