@@ -6,6 +6,7 @@ import {
   type CorsPolicy,
   type CorsPolicyConfig,
   createCorsPolicy,
+  toCorsPolicy,
 } from '../policy/index.js';
 
 declare module 'fastify' {
@@ -24,7 +25,7 @@ type RouteSetting = CorsPolicy | CorsPolicyConfig | false | undefined;
  * responses keep them. A route's `config.cors` replaces the app policy for requests routed to it.
  */
 export function cors(policyOrConfig: CorsPolicy | CorsPolicyConfig): FastifyPluginAsync {
-  const appPolicy = toPolicy(policyOrConfig);
+  const appPolicy = toCorsPolicy(policyOrConfig);
   const routePolicies = new WeakMap<CorsPolicyConfig, CorsPolicy>();
   const varyTokens = new WeakMap<FastifyReply, readonly string[]>();
 
@@ -99,8 +100,4 @@ export function cors(policyOrConfig: CorsPolicy | CorsPolicyConfig): FastifyPlug
 
 function isPolicy(value: CorsPolicy | CorsPolicyConfig): value is CorsPolicy {
   return typeof (value as CorsPolicy).decide === 'function';
-}
-
-function toPolicy(policyOrConfig: CorsPolicy | CorsPolicyConfig): CorsPolicy {
-  return isPolicy(policyOrConfig) ? policyOrConfig : createCorsPolicy(policyOrConfig);
 }

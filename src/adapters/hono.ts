@@ -5,13 +5,13 @@ import {
   type CorsDecision,
   type CorsPolicy,
   type CorsPolicyConfig,
-  createCorsPolicy,
+  toCorsPolicy,
 } from '../policy/index.js';
 
 /** Hono middleware: answers preflights with an empty response; adds CORS headers to every other response
  *  (OPTIONS included), also one made by app.onError. Config errors throw here, at startup. */
 export function cors(policyOrConfig: CorsPolicy | CorsPolicyConfig): MiddlewareHandler {
-  const policy = toPolicy(policyOrConfig);
+  const policy = toCorsPolicy(policyOrConfig);
   return async (c, next) => {
     const decision = await policy.decide(c.req.raw);
     if (decision.kind === 'preflight') {
@@ -39,10 +39,4 @@ function writeHeaders(c: Context, decision: CorsDecision): void {
 function writeTo(headers: Headers, decision: CorsDecision): void {
   for (const [name, value] of decision.headers) headers.set(name, value);
   if (decision.vary.length > 0) headers.set('Vary', appendVary(headers.get('Vary'), decision.vary));
-}
-
-function toPolicy(policyOrConfig: CorsPolicy | CorsPolicyConfig): CorsPolicy {
-  return typeof (policyOrConfig as CorsPolicy).decide === 'function'
-    ? (policyOrConfig as CorsPolicy)
-    : createCorsPolicy(policyOrConfig as CorsPolicyConfig);
 }

@@ -5,13 +5,13 @@ import {
   type CorsDecision,
   type CorsPolicy,
   type CorsPolicyConfig,
-  createCorsPolicy,
+  toCorsPolicy,
 } from '../policy/index.js';
 
 /** Koa middleware: answers preflights with an empty response; sets CORS headers on every other request
  *  (OPTIONS included), also when a later middleware throws. Config errors throw here, at startup. */
 export function cors(policyOrConfig: CorsPolicy | CorsPolicyConfig): Middleware {
-  const policy = toPolicy(policyOrConfig);
+  const policy = toCorsPolicy(policyOrConfig);
   return async (ctx, next) => {
     const decision = await policy.decide({ method: ctx.method, headers: ctx.headers });
     writeHeaders(ctx, decision);
@@ -55,10 +55,4 @@ function withErrorHeaders(error: unknown, decision: CorsDecision): unknown {
     // A read-only `headers` property: nothing we can do without replacing the error.
   }
   return error;
-}
-
-function toPolicy(policyOrConfig: CorsPolicy | CorsPolicyConfig): CorsPolicy {
-  return typeof (policyOrConfig as CorsPolicy).decide === 'function'
-    ? (policyOrConfig as CorsPolicy)
-    : createCorsPolicy(policyOrConfig as CorsPolicyConfig);
 }

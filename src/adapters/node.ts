@@ -6,7 +6,7 @@ import {
   type CorsDecision,
   type CorsPolicy,
   type CorsPolicyConfig,
-  createCorsPolicy,
+  toCorsPolicy,
 } from '../policy/index.js';
 
 export type NodeNext = (error?: unknown) => void;
@@ -22,7 +22,7 @@ export interface WithCorsOptions {
 /** Connect-style middleware: answers preflights, sets CORS headers on everything else and calls next().
  *  Headers are set before next(), so error handlers further down keep them. */
 export function cors(policyOrConfig: CorsPolicy | CorsPolicyConfig): NodeMiddleware {
-  const policy = toPolicy(policyOrConfig);
+  const policy = toCorsPolicy(policyOrConfig);
   return (req, res, next) => {
     const decision = policy.decide({ method: req.method ?? '', headers: req.headers });
     if (decision instanceof Promise) decision.then((d) => finish(d, res, next), next);
@@ -97,10 +97,4 @@ function internalServerError(error: unknown, _req: IncomingMessage, res: ServerR
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
-}
-
-function toPolicy(policyOrConfig: CorsPolicy | CorsPolicyConfig): CorsPolicy {
-  return typeof (policyOrConfig as CorsPolicy).decide === 'function'
-    ? (policyOrConfig as CorsPolicy)
-    : createCorsPolicy(policyOrConfig as CorsPolicyConfig);
 }

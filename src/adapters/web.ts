@@ -5,7 +5,7 @@ import {
   type CorsDecision,
   type CorsPolicy,
   type CorsPolicyConfig,
-  createCorsPolicy,
+  toCorsPolicy,
 } from '../policy/index.js';
 
 export type FetchHandler<Rest extends unknown[] = unknown[]> = (
@@ -25,7 +25,7 @@ export function withCors<Rest extends unknown[]>(
   policyOrConfig: CorsPolicy | CorsPolicyConfig,
   options: WithCorsOptions = {},
 ): (request: Request, ...rest: Rest) => Promise<Response> {
-  const policy = toPolicy(policyOrConfig);
+  const policy = toCorsPolicy(policyOrConfig);
   const onError = options.onError ?? internalServerError;
   return async (request, ...rest) => {
     const { decision, response } = await corsResponse(request, policy);
@@ -79,10 +79,4 @@ function writeVary(headers: Headers, tokens: readonly string[]): void {
 function internalServerError(error: unknown): Response {
   console.error(error);
   return new Response('Internal Server Error', { status: 500 });
-}
-
-function toPolicy(policyOrConfig: CorsPolicy | CorsPolicyConfig): CorsPolicy {
-  return typeof (policyOrConfig as CorsPolicy).decide === 'function'
-    ? (policyOrConfig as CorsPolicy)
-    : createCorsPolicy(policyOrConfig as CorsPolicyConfig);
 }

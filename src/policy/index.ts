@@ -13,6 +13,6 @@ export type {
   OriginLookup,
 } from './config.js';
 export { CorsConfigError } from './errors.js';
-export { type CorsPolicy, createCorsPolicy } from './policy.js';
+export { type CorsPolicy, createCorsPolicy, toCorsPolicy } from './policy.js';
 export { reasonMessage } from './reasons.js';
 export { appendVary } from './vary.js';

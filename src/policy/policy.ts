@@ -79,6 +79,13 @@ function asHeaderString(v: unknown): string | null {
   }
 }
 
+/** The policy itself, or one built from a configuration: what every adapter accepts. */
+export function toCorsPolicy(policyOrConfig: CorsPolicy | CorsPolicyConfig): CorsPolicy {
+  return typeof (policyOrConfig as CorsPolicy).decide === 'function'
+    ? (policyOrConfig as CorsPolicy)
+    : createCorsPolicy(policyOrConfig as CorsPolicyConfig);
+}
+
 /** Builds a policy from a configuration; throws CorsConfigError listing every problem. */
 export function createCorsPolicy(config: CorsPolicyConfig): CorsPolicy {
   const result = validateConfig(config);
