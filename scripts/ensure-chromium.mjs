@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-const CHROMIUM = process.env.CORSKIT_CHROMIUM ?? '/usr/bin/chromium';
+const CHROMIUM = process.env.CORSKIT_CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 if (existsSync(CHROMIUM)) process.exit(0);
 
@@ -11,7 +11,7 @@ const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
 const hasApt = existsSync('/usr/bin/apt-get');
 if (!hasApt) {
   console.error(
-    `corskit: ${CHROMIUM} is missing and this is not a Debian-like system: install Chromium and set CORSKIT_CHROMIUM to its path.`,
+    `corskit: ${CHROMIUM} is missing and this is not a Debian-like system: install Chromium and set CORSKIT_CHROMIUM_PATH to its path.`,
   );
   process.exit(1);
 }
