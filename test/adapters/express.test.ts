@@ -1,46 +1,11 @@
 import http from 'node:http';
-import express, { type ErrorRequestHandler } from 'express';
+import express from 'express';
 import { describe, expect, it } from 'vitest';
 import { cors } from '../../src/adapters/express.js';
-import {
-  ALLOWED,
-  adapterContract,
-  type BuildApp,
-  config,
-  listen,
-  MAX_HEADER_SIZE,
-  varyTokens,
-} from './contract.js';
+import { ALLOWED, adapterContract, config, listen, varyTokens } from './contract.js';
+import { buildExpressApp } from './express-app.js';
 
-const quietErrors: ErrorRequestHandler = (_err, _req, res, _next) => {
-  res.status(500).send('failed');
-};
-
-/** `app.use(cors(...))` before the routes, as the docs show. */
-const build: BuildApp = (policy, calls) => {
-  const app = express();
-  app.use(cors(policy));
-  app.use((req, _res, next) => {
-    calls.push(`${req.method} ${req.path}`);
-    next();
-  });
-  app.get('/items', (_req, res) => {
-    res.set('X-Request-Id', '1').send('items');
-  });
-  app.get('/vary', (req, res) => {
-    res.set('Vary', String(req.query.v)).send('vary');
-  });
-  app.get('/boom', () => {
-    throw new Error('boom');
-  });
-  app.options('/app-options', (_req, res) => {
-    res.send('app-options');
-  });
-  app.use(quietErrors);
-  return listen(http.createServer({ maxHeaderSize: MAX_HEADER_SIZE }, app));
-};
-
-adapterContract('express', build, (c) => cors(c));
+adapterContract('express', buildExpressApp(express), (c) => cors(c));
 
 describe('express: specifics', () => {
   it("keeps CORS headers on Express's default error page and on 404s", async () => {
