@@ -1,7 +1,7 @@
 // The Chromium side of the differential test: loopback servers that answer each corpus case as its
 // scenario says and record what they receive, and one headless Chromium (Debian's, driven by
 // playwright-core, never a downloaded browser) whose page fetches each case and reports what it saw.
-// See /work/shared/reference/chromium-notes.md for why the switches and waits are what they are.
+// See the project's shared reference, chromium-notes.md, for why the switches and waits are what they are.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { STATUS_CODES } from 'node:http';
 import { type AddressInfo, createServer, type Server, type Socket } from 'node:net';
