@@ -185,6 +185,19 @@ export function* runFetch(
   };
   const failWith = (code: 'TypeError' | 'NetworkError', detail: string): SimResult =>
     finish('blocked', null, [], { code, message: `TypeError: Failed to fetch (${detail})` }, detail);
+  /** A failure below HTTP (refused, reset, timeout, TLS): recorded, then fetch() rejects. */
+  const networkFailure = (
+    url: string,
+    failure: { readonly networkError: string; readonly detail?: string },
+  ): SimResult => {
+    events.push({
+      step: 'network-error',
+      url,
+      error: failure.networkError,
+      ...(failure.detail ? { detail: failure.detail } : {}),
+    });
+    return failWith('NetworkError', failure.detail ?? failure.networkError);
+  };
 
   const plan = planFetch(
     {
@@ -302,15 +315,7 @@ export function* runFetch(
             credentials: false,
           },
         );
-        if ('networkError' in answer) {
-          events.push({
-            step: 'network-error',
-            url,
-            error: answer.networkError,
-            ...(answer.detail ? { detail: answer.detail } : {}),
-          });
-          return failWith('NetworkError', answer.detail ?? answer.networkError);
-        }
+        if ('networkError' in answer) return networkFailure(url, answer);
         events.push({
           step: 'preflight-response',
           url,
@@ -362,15 +367,7 @@ export function* runFetch(
     const response = parsedByHttp(
       yield { kind: 'request', method, url, headers: outgoing, credentials: sendCredentials },
     );
-    if ('networkError' in response) {
-      events.push({
-        step: 'network-error',
-        url,
-        error: response.networkError,
-        ...(response.detail ? { detail: response.detail } : {}),
-      });
-      return failWith('NetworkError', response.detail ?? response.networkError);
-    }
+    if ('networkError' in response) return networkFailure(url, response);
     events.push({ step: 'response', url, status: response.status, headers: headerPairs(response.headers) });
 
     if (tainting === 'cors') {
