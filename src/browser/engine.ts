@@ -3,6 +3,7 @@
 // the browser would send and receives the server's answer, so one engine drives data scenarios
 // synchronously and real servers asynchronously. Every step leaves an event.
 import {
+  appendsRequestOriginHeader,
   BROWSER_PROFILES,
   type BrowserProfile,
   type CorsError,
@@ -66,7 +67,14 @@ export type SimEvent =
       readonly headers: [string, string][];
     }
   | { readonly step: 'network-error'; readonly url: string; readonly error: string; readonly detail?: string }
-  | { readonly step: 'check'; readonly check: string; readonly ok: boolean; readonly detail: string }
+  | {
+      readonly step: 'check';
+      readonly check: string;
+      readonly ok: boolean;
+      readonly detail: string;
+      /** On a passed preflight check: Authorization got through only by `*` (browsers allow it, the standard does not). */
+      readonly authorizationCoveredByWildcard?: boolean;
+    }
   | { readonly step: 'cache'; readonly hit: boolean; readonly detail: string }
   | {
       readonly step: 'redirect';
@@ -343,6 +351,7 @@ export function* runFetch(
           step: 'check',
           check: 'preflight',
           ok: true,
+          authorizationCoveredByWildcard: verdict.authorizationCoveredByWildcard,
           detail: `preflight allows ${method}${unsafe.length > 0 ? ` with ${unsafe.join(', ')}` : ''}; cached for ${verdict.maxAge} s${verdict.authorizationCoveredByWildcard ? '; Authorization passed only through "*" (the standard says it must be listed)' : ''}`,
         });
         cache.store(
@@ -360,8 +369,7 @@ export function* runFetch(
       credentialsMode === 'include' || (credentialsMode === 'same-origin' && tainting === 'basic');
     const outgoing = [...headers];
     const serializedForHeader = serializeRequestOrigin(origin, taintedOrigin);
-    if (tainting === 'cors' || (method !== 'GET' && method !== 'HEAD'))
-      outgoing.push(['Origin', serializedForHeader]);
+    if (appendsRequestOriginHeader(tainting, method)) outgoing.push(['Origin', serializedForHeader]);
     actualSent = true;
     events.push({ step: 'request', method, url, headers: outgoing, credentials: sendCredentials });
     const response = parsedByHttp(

@@ -1,7 +1,14 @@
 // From the answers to the findings: every class is judged on every run. A class is not reported when
 // a broader flaw that was proven explains all its origins (a server that echoes everything also echoes
 // app.example.com.attacker.com: that is one finding, reflect-any-origin, not ten).
-import { getHeader, getHeaderValues, isIpAddress, parseOriginHeader } from '../spec/index.js';
+import {
+  asciiCaseInsensitiveEquals,
+  extractHeaderListValues,
+  getHeaderValues,
+  isIpAddress,
+  parseOriginHeader,
+  variesOnOrigin,
+} from '../spec/index.js';
 import { AUDIT_CLASSES, type AuditFindingId, compareSeverity, severityOf } from './audit-classes.js';
 import { type AuditEvidence, type AuditFinding, evidenceOf, proofNote, strongest } from './audit-evidence.js';
 import { fixFor } from './audit-fixes.js';
@@ -153,12 +160,7 @@ function invalidFindings(exchanges: readonly Exchange[], ctx: ClassifyContext): 
 
 function hasVaryOrigin(e: Exchange): boolean {
   const a = answerOf(e);
-  const vary = a === null ? null : getHeader(a.headers, 'Vary');
-  if (vary === null) return false;
-  return vary.split(',').some((t) => {
-    const token = t.trim().toLowerCase();
-    return token === 'origin' || token === '*';
-  });
+  return a !== null && variesOnOrigin(a.headers);
 }
 
 function varyFindings(exchanges: readonly Exchange[], ctx: ClassifyContext): AuditFinding[] {
@@ -177,13 +179,17 @@ function varyFindings(exchanges: readonly Exchange[], ctx: ClassifyContext): Aud
   return [finding('missing-vary-origin', first, ctx, { others: [other], note })];
 }
 
+/** Whether an Access-Control-Allow-Methods or -Headers list grants `wanted`, read as browsers read it. */
 function listHas(e: Exchange, header: string, wanted: string, caseless: boolean): boolean {
   const a = answerOf(e);
-  const v = a === null ? null : getHeader(a.headers, header);
-  if (v === null) return false;
-  const norm = (s: string) => (caseless ? s.toLowerCase() : s);
-  return v.split(',').some((item) => norm(item.trim()) === norm(wanted));
+  if (a === null) return false;
+  const list = extractHeaderListValues(getHeaderValues(a.headers, header), UNCAPPED);
+  if (list === null || !list.ok) return false;
+  return list.values.some((item) => (caseless ? asciiCaseInsensitiveEquals(item, wanted) : item === wanted));
 }
+
+/** Servers' answers are read uncapped, as browsers read them. */
+const UNCAPPED = { maxElements: Number.POSITIVE_INFINITY, maxBytes: Number.POSITIVE_INFINITY } as const;
 
 function echoFindings(exchanges: readonly Exchange[], ctx: ClassifyContext): AuditFinding[] {
   const out: AuditFinding[] = [];

@@ -4,12 +4,14 @@ import { BrowserSim, httpTransport, type SimResult, type Transport } from '../br
 import {
   BROWSER_PROFILES,
   type BrowserName,
+  type BrowserProfile,
   getHeader,
   type HeaderList,
   isSameOrigin,
   originOfUrl,
   parseOriginHeader,
   preflightMaxAge,
+  variesOnOrigin,
 } from '../spec/index.js';
 import { computeFix, type Fix } from './fixes.js';
 import { parseTargetUrl, UsageError } from './usage.js';
@@ -96,17 +98,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckReport> {
         : 'allowed';
   const warnings: Warning[] = [];
   if (!sameOrigin && !networkError) {
-    collectWarnings(
-      result,
-      {
-        origin: opts.origin,
-        credentials: credentials === 'include',
-        maxAgeCap: profile.maxAgeCap,
-        browser: profile.displayName,
-        headers,
-      },
-      warnings,
-    );
+    collectWarnings(result, profile, warnings);
     // An origin that no one would list: if it is echoed too, the server reflects whatever it gets.
     const echoed = lastAllowOrigin(result);
     if (echoed === opts.origin && opts.origin !== 'null') {
@@ -164,27 +156,11 @@ function lastAllowOrigin(result: SimResult): string | null {
 }
 
 /** The risks visible in a simulated exchange, even when it was allowed. */
-export function collectWarnings(
-  result: SimResult,
-  ctx: {
-    origin: string;
-    credentials: boolean;
-    maxAgeCap: number | null;
-    browser: string;
-    headers: HeaderList;
-  },
-  out: Warning[],
-): void {
+export function collectWarnings(result: SimResult, profile: BrowserProfile, out: Warning[]): void {
   for (const e of result.events) {
     if (e.step !== 'response' && e.step !== 'preflight-response') continue;
     const acao = getHeader(e.headers, 'Access-Control-Allow-Origin');
-    const vary = (getHeader(e.headers, 'Vary') ?? '').toLowerCase();
-    if (
-      acao !== null &&
-      acao !== '*' &&
-      !vary.split(',').some((v) => v.trim() === 'origin' || v.trim() === '*') &&
-      e.step === 'response'
-    ) {
+    if (acao !== null && acao !== '*' && e.step === 'response' && !variesOnOrigin(e.headers)) {
       if (!out.some((w) => w.id === 'missing-vary-origin')) {
         out.push({
           id: 'missing-vary-origin',
@@ -205,27 +181,24 @@ export function collectWarnings(
     }
     if (e.step === 'preflight-response') {
       const maxAge = getHeader(e.headers, 'Access-Control-Max-Age');
-      if (maxAge !== null && ctx.maxAgeCap !== null) {
+      if (maxAge !== null && profile.maxAgeCap !== null) {
         const seconds = preflightMaxAge([['Access-Control-Max-Age', maxAge]], BROWSER_PROFILES.spec);
-        if (seconds > ctx.maxAgeCap) {
+        if (seconds > profile.maxAgeCap) {
           out.push({
             id: 'max-age-over-cap',
-            message: `Access-Control-Max-Age is ${seconds} s, but ${ctx.browser} caches preflights for at most ${ctx.maxAgeCap} s (Chrome 7200, Firefox 86400, Safari 600).`,
+            message: `Access-Control-Max-Age is ${seconds} s, but ${profile.displayName} caches preflights for at most ${profile.maxAgeCap} s (Chrome 7200, Firefox 86400, Safari 600).`,
           });
         }
       }
-      const allowHeaders = (getHeader(e.headers, 'Access-Control-Allow-Headers') ?? '')
-        .split(',')
-        .map((h) => h.trim().toLowerCase());
-      const sendsAuth = ctx.headers.some(([n]) => n.toLowerCase() === 'authorization');
-      if (sendsAuth && allowHeaders.includes('*') && !allowHeaders.includes('authorization')) {
-        out.push({
-          id: 'authorization-via-wildcard',
-          message:
-            'Authorization is allowed only through "Access-Control-Allow-Headers: *". Browsers accept that today with a deprecation warning, but the Fetch Standard says "*" never covers Authorization: list "Authorization" explicitly.',
-        });
-      }
     }
+  }
+  // The preflight check itself reports when `*` let Authorization through.
+  if (result.events.some((e) => e.step === 'check' && e.authorizationCoveredByWildcard === true)) {
+    out.push({
+      id: 'authorization-via-wildcard',
+      message:
+        'Authorization is allowed only through "Access-Control-Allow-Headers: *". Browsers accept that today with a deprecation warning, but the Fetch Standard says "*" never covers Authorization: list "Authorization" explicitly.',
+    });
   }
   if (result.outcome === 'blocked' && result.actualSent) {
     out.push({

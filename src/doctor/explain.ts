@@ -318,18 +318,7 @@ function explainExchange(x: HarExchange, profile: BrowserProfile, cache: CorsPre
       ? fromRecording(x, profile.name)
       : { verdict: result.outcome === 'blocked' ? 'blocked' : 'allowed', error: result.error };
   const warnings: Warning[] = [];
-  if (judged.verdict !== 'network-error')
-    collectWarnings(
-      result,
-      {
-        origin: x.origin,
-        credentials: x.credentials === 'include',
-        maxAgeCap: profile.maxAgeCap,
-        browser: profile.displayName,
-        headers: x.headers,
-      },
-      warnings,
-    );
+  if (judged.verdict !== 'network-error') collectWarnings(result, profile, warnings);
   const entries = x.hops.flatMap((h) => [
     ...(h.preflight ? [h.preflight.entry.index] : []),
     ...(h.entry ? [h.entry.index] : []),

@@ -5,9 +5,12 @@
 import type { Scenario } from '../browser/index.js';
 import {
   type CredentialsMode,
-  getDecodeSplit,
+  extractHeaderListValues,
+  getHeader,
   isCorsSafelistedRequestHeader,
   isForbiddenRequestHeaderName,
+  originOfUrl,
+  serializeOrigin,
 } from '../spec/index.js';
 import { UsageError } from './usage.js';
 
@@ -127,12 +130,6 @@ function readHeaders(file: string, path: string, v: unknown): [string, string][]
   return out;
 }
 
-function header(list: readonly (readonly [string, string])[], name: string): string | null {
-  const lower = name.toLowerCase();
-  for (const [n, v] of list) if (n.toLowerCase() === lower) return v;
-  return null;
-}
-
 function readUrl(file: string, path: string, v: unknown): string {
   if (typeof v !== 'string') fail(file, path, 'must be a URL string');
   try {
@@ -172,7 +169,7 @@ function readEntry(file: string, e: unknown, index: number): HarEntry {
   const redirect =
     typeof res.redirectURL === 'string' && res.redirectURL !== ''
       ? res.redirectURL
-      : (header(responseHeaders, 'Location') ?? '');
+      : (getHeader(responseHeaders, 'Location') ?? '');
   const errorText = res._error ?? e._failureText ?? res._failureText;
   const resourceType = typeof e._resourceType === 'string' ? e._resourceType.toLowerCase() : null;
   const method = req.method;
@@ -193,7 +190,7 @@ function readEntry(file: string, e: unknown, index: number): HarEntry {
     pageref: typeof e.pageref === 'string' ? e.pageref : null,
     isPreflight:
       resourceType === 'preflight' ||
-      (method === 'OPTIONS' && header(requestHeaders, 'Access-Control-Request-Method') !== null),
+      (method === 'OPTIONS' && getHeader(requestHeaders, 'Access-Control-Request-Method') !== null),
   };
 }
 
@@ -293,7 +290,7 @@ function pairPreflights(
   const byRequest = new Map<HarEntry, HarEntry>();
   const orphans: HarEntry[] = [];
   for (const p of preflights) {
-    const key = `${header(p.requestHeaders, 'Access-Control-Request-Method') ?? ''} ${p.url}`;
+    const key = `${getHeader(p.requestHeaders, 'Access-Control-Request-Method') ?? ''} ${p.url}`;
     const list = byKey.get(key) ?? [];
     let i = cursor.get(key) ?? 0;
     const stale = (r: HarEntry): boolean => r.started < p.started - PREFLIGHT_WINDOW_MS || byRequest.has(r);
@@ -314,34 +311,32 @@ function pairPreflights(
   return { byRequest, orphans };
 }
 
-function originOfUrl(url: string): string {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return 'null';
-  }
+/** The serialized origin of a URL (`null` for one with no tuple origin). */
+function serializedOriginOf(url: string): string {
+  const origin = originOfUrl(url);
+  return origin === null ? 'null' : serializeOrigin(origin);
 }
 
 /** The page's origin: the Origin header, the preflight's, the Referer, then the page the entry belongs to. */
 function pageOriginOf(first: HarHop, log: HarLog): string | null {
-  const fromHeader = first.entry && header(first.entry.requestHeaders, 'Origin');
+  const fromHeader = first.entry && getHeader(first.entry.requestHeaders, 'Origin');
   if (fromHeader) return fromHeader;
   if (first.preflight?.origin) return first.preflight.origin;
-  const referer = first.entry && header(first.entry.requestHeaders, 'Referer');
-  if (referer) return originOfUrl(referer);
+  const referer = first.entry && getHeader(first.entry.requestHeaders, 'Referer');
+  if (referer) return serializedOriginOf(referer);
   const pageUrl = first.entry?.pageref ? log.pages.get(first.entry.pageref) : undefined;
-  if (pageUrl !== undefined && originOfUrl(pageUrl) !== 'null') return originOfUrl(pageUrl);
+  if (pageUrl !== undefined && serializedOriginOf(pageUrl) !== 'null') return serializedOriginOf(pageUrl);
   return null;
 }
 
 /** Whether the request ran in CORS mode: Sec-Fetch-Mode says so; else a fetch or XHR; else an Origin header. */
 function isCorsMode(first: HarHop): boolean {
   if (first.entry === null) return true;
-  const mode = header(first.entry.requestHeaders, 'Sec-Fetch-Mode');
+  const mode = getHeader(first.entry.requestHeaders, 'Sec-Fetch-Mode');
   if (mode !== null) return mode === 'cors';
   const type = first.entry.resourceType;
   if (type !== null) return type === 'fetch' || type === 'xhr';
-  return header(first.entry.requestHeaders, 'Origin') !== null;
+  return getHeader(first.entry.requestHeaders, 'Origin') !== null;
 }
 
 function makeHop(entry: HarEntry, preflight: HarEntry | undefined): HarHop {
@@ -356,7 +351,7 @@ function makeHop(entry: HarEntry, preflight: HarEntry | undefined): HarHop {
         : {
             entry: preflight,
             answer: answerOf(preflight),
-            origin: header(preflight.requestHeaders, 'Origin'),
+            origin: getHeader(preflight.requestHeaders, 'Origin'),
           },
   };
 }
@@ -365,10 +360,10 @@ function makeHop(entry: HarEntry, preflight: HarEntry | undefined): HarHop {
 function orphanHop(p: HarEntry): HarHop {
   return {
     url: p.url,
-    method: header(p.requestHeaders, 'Access-Control-Request-Method') ?? 'GET',
+    method: getHeader(p.requestHeaders, 'Access-Control-Request-Method') ?? 'GET',
     entry: null,
     answer: null,
-    preflight: { entry: p, answer: answerOf(p), origin: header(p.requestHeaders, 'Origin') },
+    preflight: { entry: p, answer: answerOf(p), origin: getHeader(p.requestHeaders, 'Origin') },
   };
 }
 
@@ -425,11 +420,12 @@ function browserManaged(name: string): boolean {
 function pageHeaders(first: HarHop, notes: string[]): [string, string][] {
   const recorded = (first.entry?.requestHeaders ?? []).filter(([n]) => !browserManaged(n));
   const acrh = first.preflight
-    ? header(first.preflight.entry.requestHeaders, 'Access-Control-Request-Headers')
+    ? getHeader(first.preflight.entry.requestHeaders, 'Access-Control-Request-Headers')
     : null;
-  const listed = new Set(
-    (acrh === null ? [] : getDecodeSplit(acrh)).map((n) => n.toLowerCase()).filter(Boolean),
-  );
+  // Read as a server reads it (extract header list values); an unparsable list names nothing.
+  const parsed =
+    acrh === null ? null : extractHeaderListValues(acrh, { maxElements: 1024, maxBytes: 65_536 });
+  const listed = new Set(parsed?.ok === true ? parsed.values.map((n) => n.toLowerCase()) : []);
   const kept: [string, string][] = [];
   const dropped: string[] = [];
   for (const [name, value] of recorded) {
@@ -470,8 +466,8 @@ function credentialsOf(hops: readonly HarHop[], origin: string, notes: string[])
   const cookieSent = hops.some(
     (h) =>
       h.entry !== null &&
-      originOfUrl(h.url) !== origin &&
-      (h.entry.cookies > 0 || header(h.entry.requestHeaders, 'Cookie') !== null),
+      serializedOriginOf(h.url) !== origin &&
+      (h.entry.cookies > 0 || getHeader(h.entry.requestHeaders, 'Cookie') !== null),
   );
   if (cookieSent) return 'include';
   const code = hops.at(-1)?.entry?.corsError?.code;
@@ -480,7 +476,7 @@ function credentialsOf(hops: readonly HarHop[], origin: string, notes: string[])
     return 'include';
   }
   const wildcard = hops.some(
-    (h) => h.answer !== null && header(h.answer.headers, 'Access-Control-Allow-Origin') === '*',
+    (h) => h.answer !== null && getHeader(h.answer.headers, 'Access-Control-Allow-Origin') === '*',
   );
   if (wildcard)
     notes.push(
@@ -562,7 +558,7 @@ export function harExchanges(log: HarLog): HarExchanges {
       skipped.unknownOrigin++;
       continue;
     }
-    if (origin !== 'null' && hops.every((h) => originOfUrl(h.url) === origin)) {
+    if (origin !== 'null' && hops.every((h) => serializedOriginOf(h.url) === origin)) {
       skipped.sameOrigin++;
       continue;
     }

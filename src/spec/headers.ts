@@ -469,3 +469,21 @@ export function extractHeaderListValues(
   }
   return { ok: true, values: out };
 }
+
+/**
+ * The field names a response varies on (RFC 9110 §12.5.5), lowercased; `*` included as is. Fetch §3.2.6
+ * asks servers whose CORS answer depends on Origin to list it, so shared caches keep answers apart.
+ */
+export function varyFieldNames(headers: HeaderList): string[] {
+  const parsed = extractHeaderListValues(getHeaderValues(headers, 'Vary'), {
+    maxElements: Number.POSITIVE_INFINITY,
+    maxBytes: Number.POSITIVE_INFINITY,
+  });
+  return parsed === null || !parsed.ok ? [] : parsed.values.map(asciiLowerCase);
+}
+
+/** Whether a response varies on Origin (or on everything, `*`). */
+export function variesOnOrigin(headers: HeaderList): boolean {
+  const names = varyFieldNames(headers);
+  return names.includes('origin') || names.includes('*');
+}

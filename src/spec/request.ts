@@ -30,3 +30,11 @@ export function authorRequestHeaders(headers: HeaderList, mode: RequestMode): [s
   }
   return out;
 }
+
+/**
+ * Fetch §3.1 "append a request \`Origin\` header": always when the response tainting is `cors`; otherwise
+ * only for methods other than GET and HEAD (with the default referrer policy, which sends it).
+ */
+export function appendsRequestOriginHeader(tainting: ResponseTainting, method: string): boolean {
+  return tainting === 'cors' || (method !== 'GET' && method !== 'HEAD');
+}

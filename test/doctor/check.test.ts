@@ -89,6 +89,17 @@ route('/redirect-userinfo', {
   actual: { status: 302, headers: allow({ Location: 'http://user:pw@127.0.0.2:1/x' }) },
 });
 route('/reflect', { actual: { status: 200, headers: {} } });
+route(
+  '/pf-star-auth',
+  pf({
+    status: 204,
+    headers: allow({
+      'Access-Control-Allow-Methods': 'PUT',
+      'Access-Control-Allow-Headers': '*',
+      Vary: 'Origin',
+    }),
+  }),
+);
 
 let server: Server;
 let base = '';
@@ -191,6 +202,28 @@ describe('every error code HTTP can produce', () => {
     const report = await runCheck({ url: `${base}/reflect`, origin: PAGE, credentials: true });
     expect(report.verdict).toBe('allowed');
     expect(report.warnings.map((w) => w.id)).toContain('reflects-any-origin');
+  });
+
+  it('warns when Authorization gets through only by "*", and not when it is listed', async () => {
+    const auth = { method: 'PUT', headers: [['Authorization', 'Bearer x']] as [string, string][] };
+    const star = await runCheck({ url: `${base}/pf-star-auth`, origin: PAGE, ...auth });
+    expect(star.verdict).toBe('allowed');
+    expect(star.warnings.map((w) => w.id)).toContain('authorization-via-wildcard');
+    const listed = await runCheck({
+      url: `${base}/pf-star-auth`,
+      origin: PAGE,
+      method: 'PUT',
+      headers: [['X-Trace', '1']],
+    });
+    expect(listed.warnings.map((w) => w.id)).not.toContain('authorization-via-wildcard');
+  });
+
+  it('warns about a missing Vary: Origin when the origin is echoed, not when Vary lists it', async () => {
+    expect((await runCheck({ url: `${base}/ok`, origin: PAGE })).warnings.map((w) => w.id)).not.toContain(
+      'missing-vary-origin',
+    );
+    const noVary = await runCheck({ url: `${base}/mismatch`, origin: PAGE });
+    expect(noVary.warnings.map((w) => w.id)).toContain('missing-vary-origin');
   });
 
   it('a refused connection is a network error, not a crash', async () => {
