@@ -17,6 +17,8 @@ export function cors(policyOrConfig: CorsPolicy | CorsPolicyConfig): MiddlewareH
     if (decision.kind === 'preflight') {
       const headers = Object.fromEntries(decision.headers);
       if (decision.vary.length > 0) headers.Vary = appendVary(undefined, decision.vary);
+      // As in corskit/web: a 200 answer states its empty length instead of being sent chunked.
+      if (decision.status === 200) headers['Content-Length'] = '0';
       return c.body(null, (decision.status ?? 204) as 204, headers);
     }
     // Hono hands a thrown Error to app.onError inside next() and stores its response in c.res, so

@@ -50,6 +50,8 @@ export async function corsResponse(
   if (decision.kind !== 'preflight') return { decision, response: null };
   const headers = new Headers(decision.headers as [string, string][]);
   writeVary(headers, decision.vary);
+  // A 200 answer needs an explicit empty length, or servers stream it chunked; old clients choke on that.
+  if (decision.status === 200) headers.set('Content-Length', '0');
   return { decision, response: new Response(null, { status: decision.status ?? 204, headers }) };
 }
 

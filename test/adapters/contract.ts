@@ -131,6 +131,21 @@ export function adapterContract(
     });
     afterAll(() => app.close());
 
+    it('answers a preflight with status 200, Content-Length: 0 and an empty body when configured', async () => {
+      const ok200 = await build({ ...config, preflightStatus: 200 }, []);
+      try {
+        const res = await fetch(`${ok200.url}/items`, {
+          method: 'OPTIONS',
+          headers: { Origin: ALLOWED, 'Access-Control-Request-Method': 'PUT' },
+        });
+        expect(res.status).toBe(200);
+        expect(res.headers.get('content-length')).toBe('0');
+        expect(await res.text()).toBe('');
+      } finally {
+        await ok200.close();
+      }
+    });
+
     it('allowed actual GET: ACAO, ACAC, Expose, Vary: Origin, handler ran', async () => {
       const res = await send('/items', { headers: { Origin: ALLOWED } });
       expect(res.status).toBe(200);

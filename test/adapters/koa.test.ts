@@ -77,21 +77,4 @@ describe('koa: specifics', () => {
       await served.close();
     }
   });
-
-  it('answers a preflight with status 200 and an empty body when configured', async () => {
-    const app = newApp();
-    app.use(cors({ ...config, preflightStatus: 200 }));
-    const served = await listen(http.createServer(app.callback()));
-    try {
-      const res = await fetch(`${served.url}/`, {
-        method: 'OPTIONS',
-        headers: { Origin: ALLOWED, 'Access-Control-Request-Method': 'PUT' },
-      });
-      expect(res.status).toBe(200);
-      expect(res.headers.get('content-length')).toBe('0');
-      expect(await res.text()).toBe('');
-    } finally {
-      await served.close();
-    }
-  });
 });
