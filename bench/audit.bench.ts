@@ -9,7 +9,7 @@
 // Not part of the tests.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { cpus } from 'node:os';
-import { auditTarget, runAudit } from '../src/doctor/audit.js';
+import { auditTarget, runAudit } from '../src/audit/audit.js';
 
 const TRUSTED = 'https://app.example.com';
 

@@ -13,7 +13,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   browser: ['spec'],
   testing: ['browser'],
   doctor: ['spec', 'browser', 'policy'],
-  cli: ['doctor', 'adapters'],
+  audit: ['spec', 'browser', 'policy', 'doctor'],
+  cli: ['doctor', 'audit', 'adapters'],
 };
 
 function layerImports(layer: string): { file: string; target: string; typeOnly: boolean }[] {

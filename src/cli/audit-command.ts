@@ -1,8 +1,8 @@
 // `corskit audit`: live scan of URLs, or static audit of a policy config; text, JSON and SARIF.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { type Command, Option } from 'commander';
-import { type AuditReport, type AuditTargetResult, runAudit, summarize } from '../doctor/audit.js';
-import { auditPolicy } from '../doctor/audit-policy.js';
+import { type AuditReport, type AuditTargetResult, runAudit, summarize } from '../audit/audit.js';
+import { auditPolicy } from '../audit/policy.js';
 import {
   auditExitCode,
   auditJson,
@@ -10,8 +10,8 @@ import {
   progressLine,
   renderSummary,
   renderTarget,
-} from '../doctor/audit-report.js';
-import { toSarif } from '../doctor/sarif.js';
+} from '../audit/report.js';
+import { toSarif } from '../audit/sarif.js';
 import { makeStyle, type Style } from '../doctor/style.js';
 import { UsageError } from '../doctor/usage.js';
 import { collectHeader, positive, readInput } from './options.js';

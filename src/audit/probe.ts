@@ -2,8 +2,8 @@
 // and a preflight (OPTIONS), because some servers are only wrong in their OPTIONS handler.
 import type { IncomingResponse, OutgoingRequest, Transport } from '../browser/index.js';
 import { getHeader, type HeaderList } from '../spec/index.js';
-import type { OriginProbe } from './audit-origins.js';
-import { mapPool } from './audit-pool.js';
+import type { OriginProbe } from './origins.js';
+import { mapPool } from './pool.js';
 
 /** `preflight-method` and `preflight-headers` ask for an odd method or header, to see if it is echoed. */
 export type ExchangeKind = 'actual' | 'preflight' | 'preflight-method' | 'preflight-headers';

@@ -2,12 +2,13 @@
 // tested on every run; targets go through a bounded pool under one rate limit; an unreachable target
 // is reported on its own and never stops the run.
 import { httpTransport, type Transport } from '../browser/index.js';
+import { parseTargetUrl, UsageError } from '../doctor/usage.js';
 import type { HeaderList } from '../spec/index.js';
-import type { AuditSeverity } from './audit-classes.js';
-import { classify } from './audit-classify.js';
-import type { AuditFinding } from './audit-evidence.js';
-import { originProbes, randomLabel, type TrustedOrigins, trustedOrigins } from './audit-origins.js';
-import { mapPool, rateLimiter } from './audit-pool.js';
+import type { AuditSeverity } from './classes.js';
+import { classify } from './classify.js';
+import type { AuditFinding } from './evidence.js';
+import { originProbes, randomLabel, type TrustedOrigins, trustedOrigins } from './origins.js';
+import { mapPool, rateLimiter } from './pool.js';
 import {
   type Exchange,
   makeSender,
@@ -18,8 +19,7 @@ import {
   reflects,
   type Sender,
   sendAll,
-} from './audit-probe.js';
-import { parseTargetUrl, UsageError } from './usage.js';
+} from './probe.js';
 
 export { parseTargetUrl };
 

@@ -1,10 +1,11 @@
 // The origins `corskit audit` sends: the trusted ones (given, or derived from the target), and attacker
 // origins built from the target and the trusted hosts with the Public Suffix List, so that each attacker
 // domain is one an attacker could register. Random labels are fresh on every run.
+
+import { UsageError } from '../doctor/usage.js';
 import { isLoopbackHost, OriginMatcher, type OriginPattern, parseOriginPattern } from '../policy/origins.js';
 import { isIpAddress, parseOriginHeader, registrableDomain } from '../spec/index.js';
-import type { AuditFindingId } from './audit-classes.js';
-import { UsageError } from './usage.js';
+import type { AuditFindingId } from './classes.js';
 
 /** The classes proven by sending a crafted Origin (the others are about the answer's shape). */
 export type OriginClassId = Exclude<

@@ -1,7 +1,7 @@
 // What a finding shows: the request that proved it and the CORS headers of the answer.
 import { asciiLowerCase } from '../spec/index.js';
-import type { AuditFindingId, AuditSeverity } from './audit-classes.js';
-import type { Exchange } from './audit-probe.js';
+import type { AuditFindingId, AuditSeverity } from './classes.js';
+import type { Exchange } from './probe.js';
 
 export interface EvidenceExchange {
   readonly request: {

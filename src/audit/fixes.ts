@@ -1,5 +1,5 @@
 // The concrete fix for each class, with the allowlist written as corskit policy config.
-import type { AuditFindingId } from './audit-classes.js';
+import type { AuditFindingId } from './classes.js';
 
 export interface FixContext {
   /** The origins the site legitimately allows (as given, or derived: then marked as an example). */

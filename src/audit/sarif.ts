@@ -1,9 +1,9 @@
 // SARIF 2.1.0 for GitHub code scanning: one rule per class (with security-severity and CWE tags), one
 // result per finding located at the audited URL, stable fingerprints across runs.
 import { createHash } from 'node:crypto';
-import { AUDIT_CLASSES, AUDIT_FINDING_IDS, type AuditClass, type AuditSeverity } from './audit-classes.js';
-import type { AuditFinding } from './audit-evidence.js';
-import { fixFor } from './audit-fixes.js';
+import { AUDIT_CLASSES, AUDIT_FINDING_IDS, type AuditClass, type AuditSeverity } from './classes.js';
+import type { AuditFinding } from './evidence.js';
+import { fixFor } from './fixes.js';
 
 export interface SarifTarget {
   /** The audited URL (or the policy file): the result's location. */

@@ -1,9 +1,9 @@
 // Reports of `corskit audit`: text per target, a summary table, the JSON shape, the exit status.
 
+import type { Style } from '../doctor/style.js';
 import type { AuditReport, AuditSummary, AuditTargetResult } from './audit.js';
-import { AUDIT_CLASSES, type AuditSeverity, isAtOrAbove } from './audit-classes.js';
-import type { AuditFinding, EvidenceExchange } from './audit-evidence.js';
-import type { Style } from './style.js';
+import { AUDIT_CLASSES, type AuditSeverity, isAtOrAbove } from './classes.js';
+import type { AuditFinding, EvidenceExchange } from './evidence.js';
 
 export type FailOn = 'high' | 'medium' | 'low';
 

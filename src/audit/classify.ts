@@ -9,11 +9,11 @@ import {
   parseOriginHeader,
   variesOnOrigin,
 } from '../spec/index.js';
-import { AUDIT_CLASSES, type AuditFindingId, compareSeverity, severityOf } from './audit-classes.js';
-import { type AuditEvidence, type AuditFinding, evidenceOf, proofNote, strongest } from './audit-evidence.js';
-import { fixFor } from './audit-fixes.js';
-import { acceptanceCovers, type OriginClassId, type TrustedOrigins } from './audit-origins.js';
-import { allowOriginOf, allowsCredentials, answerOf, type Exchange, reflects } from './audit-probe.js';
+import { AUDIT_CLASSES, type AuditFindingId, compareSeverity, severityOf } from './classes.js';
+import { type AuditEvidence, type AuditFinding, evidenceOf, proofNote, strongest } from './evidence.js';
+import { fixFor } from './fixes.js';
+import { acceptanceCovers, type OriginClassId, type TrustedOrigins } from './origins.js';
+import { allowOriginOf, allowsCredentials, answerOf, type Exchange, reflects } from './probe.js';
 
 export interface ClassifyContext {
   readonly targetHost: string;

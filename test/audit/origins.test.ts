@@ -1,13 +1,13 @@
 // The origins an audit sends: derived from the target with the Public Suffix List.
 import { describe, expect, it } from 'vitest';
-import { severityOf } from '../../src/doctor/audit-classes.js';
+import { severityOf } from '../../src/audit/classes.js';
 import {
   attackerSuffix,
   deriveTrustedOrigin,
   originProbes,
   randomLabel,
   trustedOrigins,
-} from '../../src/doctor/audit-origins.js';
+} from '../../src/audit/origins.js';
 import { UsageError } from '../../src/doctor/scenarios.js';
 import { registrableDomain } from '../../src/spec/index.js';
 

@@ -4,8 +4,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { withCors } from '../../src/adapters/node.js';
-import { type AuditOptions, auditTarget, runAudit } from '../../src/doctor/audit.js';
-import type { AuditFindingId } from '../../src/doctor/audit-classes.js';
+import { type AuditOptions, auditTarget, runAudit } from '../../src/audit/audit.js';
+import type { AuditFindingId } from '../../src/audit/classes.js';
 import type { CorsPolicyConfig } from '../../src/policy/index.js';
 
 const T = 'https://app.example.com';

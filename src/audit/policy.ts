@@ -17,10 +17,10 @@ import {
 import { validateConfig } from '../policy/validate.js';
 import { registrableDomain } from '../spec/index.js';
 import { auditTarget } from './audit.js';
-import { AUDIT_CLASSES, type AuditFindingId, severityOf } from './audit-classes.js';
-import { sortFindings } from './audit-classify.js';
-import type { AuditFinding, EvidenceExchange } from './audit-evidence.js';
-import { randomLabel, THIRD_PARTY_ORIGINS } from './audit-origins.js';
+import { AUDIT_CLASSES, type AuditFindingId, severityOf } from './classes.js';
+import { sortFindings } from './classify.js';
+import type { AuditFinding, EvidenceExchange } from './evidence.js';
+import { randomLabel, THIRD_PARTY_ORIGINS } from './origins.js';
 
 export interface PolicyAuditReport {
   /** Whether createCorsPolicy accepts the config. */

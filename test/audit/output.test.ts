@@ -6,11 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { type AuditReport, runAudit } from '../../src/audit/audit.js';
+import { AUDIT_FINDING_IDS } from '../../src/audit/classes.js';
+import { auditExitCode, renderSummary, renderTarget } from '../../src/audit/report.js';
+import { toSarif } from '../../src/audit/sarif.js';
 import { addAuditCommand, parseUrlList } from '../../src/cli/audit-command.js';
-import { type AuditReport, runAudit } from '../../src/doctor/audit.js';
-import { AUDIT_FINDING_IDS } from '../../src/doctor/audit-classes.js';
-import { auditExitCode, renderSummary, renderTarget } from '../../src/doctor/audit-report.js';
-import { toSarif } from '../../src/doctor/sarif.js';
 import { UsageError } from '../../src/doctor/scenarios.js';
 import { makeStyle } from '../../src/doctor/style.js';
 

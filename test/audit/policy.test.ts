@@ -1,7 +1,7 @@
 // Static audit of corskit policy configs: the live audit's classes, with no network.
 import { describe, expect, it } from 'vitest';
-import type { AuditFindingId } from '../../src/doctor/audit-classes.js';
-import { auditPolicy } from '../../src/doctor/audit-policy.js';
+import type { AuditFindingId } from '../../src/audit/classes.js';
+import { auditPolicy } from '../../src/audit/policy.js';
 
 const T = 'https://app.example.com';
 const pairs = (r: { findings: readonly { id: AuditFindingId; severity: string }[] }) =>
