@@ -1,5 +1,5 @@
 // Vary handling: append our tokens to whatever the application set, never overwrite, never duplicate.
-import { asciiCaseInsensitiveEquals } from '../spec/index.js';
+import { asciiCaseInsensitiveEquals } from '../spec/tokens.js';
 
 /**
  * Returns the Vary value with `tokens` appended to `existing` (a string, a list of header lines, or
