@@ -72,17 +72,33 @@ interface Compiled {
   readonly publicActualHeaders: CorsDecision['headers'];
   readonly publicOriginHeaders: readonly Pair[];
   readonly notCors: CorsDecision;
+  /** Recent Access-Control-Request-Headers values and what this policy answers to them. */
+  readonly requestedHeadersCache: Map<string, RequestedHeaders | CorsReasonCode>;
 }
 
+/** What the policy answers to one Access-Control-Request-Headers value. */
+interface RequestedHeaders {
+  readonly requested: readonly string[];
+  /** The names allowed, lowercase and comma-joined ('' for none). */
+  readonly granted: string;
+  /** The first name refused, if any. */
+  readonly refused: string | null;
+}
+
+/** Browsers send the same few lists again and again; a bounded cache spares parsing them. Emptied when
+ *  full, so hostile values cost what they would without it and memory stays bounded. */
+const REQUESTED_HEADERS_CACHE_SIZE = 256;
+
 /** Reads a header from a Fetch Headers object or a Node-style record; several values are joined. */
-function headerOf(source: HeaderSource, lowerName: string): string | null {
+function headerOf(source: HeaderSource, lowerName: string, lowercaseNames = false): string | null {
   if (typeof (source as { get?: unknown }).get === 'function') {
     return asHeaderString((source as { get(name: string): unknown }).get(lowerName));
   }
   const record = source as Readonly<Record<string, string | readonly string[] | undefined>>;
   let v = record[lowerName];
-  if (v === undefined) {
-    for (const key of Object.keys(record)) {
+  if (v === undefined && !lowercaseNames) {
+    // Node lowercases names; other callers may not. No array of keys is built for the usual miss.
+    for (const key in record) {
       if (key.length === lowerName.length && asciiCaseInsensitiveEquals(key, lowerName)) {
         v = record[key];
         break;
@@ -90,6 +106,12 @@ function headerOf(source: HeaderSource, lowerName: string): string | null {
     }
   }
   return asHeaderString(v);
+}
+
+/** Node's IncomingMessage (what the node, express, fastify and koa adapters pass) lowercases header
+ *  names, so a missing name needs no case-insensitive search. */
+function isNodeRequest(request: CorsRequest): boolean {
+  return Array.isArray((request as { rawHeaders?: unknown }).rawHeaders);
 }
 
 /** A header value as a string whatever the caller handed us (arrays joined); null when unreadable. */
@@ -197,6 +219,7 @@ function compile(
     maxAgeHeader: cfg.maxAge === null ? [] : [pair('Access-Control-Max-Age', String(cfg.maxAge))],
     publicActualHeaders: freeze([pair('Access-Control-Allow-Origin', '*'), ...exposeHeaders]),
     publicOriginHeaders: [pair('Access-Control-Allow-Origin', '*')],
+    requestedHeadersCache: new Map(),
     notCors: freeze<CorsDecision>({
       kind: 'not-cors',
       allowed: false,
@@ -225,9 +248,9 @@ function deny(
 }
 
 function originHeaders(c: Compiled, origin: string): Pair[] {
-  return c.publicOrigins
-    ? [...c.publicOriginHeaders]
-    : [['Access-Control-Allow-Origin', origin], ...c.credentialHeaders];
+  if (c.publicOrigins) return [...c.publicOriginHeaders];
+  const acao: Pair = ['Access-Control-Allow-Origin', origin];
+  return c.credentialHeaders.length === 0 ? [acao] : [acao, c.credentialHeaders[0] as Pair];
 }
 
 /** decide() is total: an input that breaks reading (a throwing getter) gets no CORS headers. */
@@ -244,7 +267,7 @@ function safeEvaluate(c: Compiled, request: CorsRequest): Evaluation | Promise<E
 function evaluate(c: Compiled, request: CorsRequest): Evaluation | Promise<Evaluation> {
   const method = typeof request?.method === 'string' ? request.method : '';
   const headers = request?.headers ?? {};
-  const origin = headerOf(headers, 'origin');
+  const origin = headerOf(headers, 'origin', isNodeRequest(request));
   if (origin === null) return { origin: null, method, decision: c.notCors };
   const acrm = method === 'OPTIONS' ? headerOf(headers, 'access-control-request-method') : null;
   const kind: CorsRequestKind = acrm !== null ? 'preflight' : 'actual';
@@ -324,38 +347,38 @@ function checkPreflight(
   requestedMethod: string,
 ): Evaluation {
   const headers: Pair[] = originHeaders(c, origin);
-  const refuse = (reason: CorsReasonCode, more?: Partial<Evaluation>): Evaluation => ({
-    origin,
-    method,
-    requestedMethod,
-    ...more,
-    decision: deny(c, 'preflight', reason, freeze(headers)),
-  });
-  if (requestedMethod.length > c.methodLengthLimit)
-    return refuse(c.methodSet === null ? 'method-invalid' : 'method-not-allowed');
-  if (!isMethod(requestedMethod)) return refuse('method-invalid');
-  if (!isCorsSafelistedMethod(requestedMethod) && c.methodSet !== null && !c.methodSet.has(requestedMethod))
-    return refuse('method-not-allowed');
+  const methodProblem = checkRequestedMethod(c, requestedMethod);
+  if (methodProblem !== null)
+    return refusePreflight(c, origin, method, requestedMethod, headers, methodProblem);
   headers.push(['Access-Control-Allow-Methods', requestedMethod]);
 
-  const requested = requestedHeaderNames(c, request);
-  if (typeof requested === 'string') return refuse(requested);
-  const { granted, refused } = grantHeaders(c, requested);
-  if (granted !== '') headers.push(['Access-Control-Allow-Headers', granted]);
-  const pna = headerOf(request.headers, 'access-control-request-private-network') === 'true';
+  const requested = requestedHeaders(c, request);
+  if (typeof requested === 'string')
+    return refusePreflight(c, origin, method, requestedMethod, headers, requested);
+  if (requested.granted !== '') headers.push(['Access-Control-Allow-Headers', requested.granted]);
+  const pna =
+    headerOf(request.headers, 'access-control-request-private-network', isNodeRequest(request)) === 'true';
   if (pna && c.cfg.privateNetworkAccess) headers.push(['Access-Control-Allow-Private-Network', 'true']);
-  if (refused !== null) {
+  if (requested.refused !== null) {
     const reason = c.headerSet === null ? 'authorization-needs-listing' : 'header-not-allowed';
-    return refuse(reason, { requestedHeaders: requested, header: refused });
+    return refusePreflight(c, origin, method, requestedMethod, headers, reason, requested, requested.refused);
   }
   if (pna && !c.cfg.privateNetworkAccess)
-    return refuse('private-network-not-enabled', { requestedHeaders: requested });
+    return refusePreflight(
+      c,
+      origin,
+      method,
+      requestedMethod,
+      headers,
+      'private-network-not-enabled',
+      requested,
+    );
   for (const p of c.maxAgeHeader) headers.push(p);
   return {
     origin,
     method,
     requestedMethod,
-    requestedHeaders: requested,
+    requestedHeaders: requested.requested,
     decision: {
       kind: 'preflight',
       allowed: true,
@@ -367,32 +390,69 @@ function checkPreflight(
   };
 }
 
-/** Access-Control-Request-Headers as a list of names (Fetch §2.2.1 "extract header list values"),
- *  refused by size before it is scanned; or the reason it cannot be read. */
-function requestedHeaderNames(c: Compiled, request: CorsRequest): string[] | CorsReasonCode {
-  const acrh = headerOf(request.headers, 'access-control-request-headers');
-  if (acrh === null) return [];
-  const parsed = extractHeaderListValues(acrh, c.limits);
-  if (parsed?.ok) return parsed.values;
-  return parsed !== null && parsed.reason !== 'not-a-token'
-    ? 'request-headers-too-large'
-    : 'request-headers-invalid';
+/** Fetch §4.8 step 7: the requested method is a method, and safelisted or allowed. Capped first. */
+function checkRequestedMethod(c: Compiled, requestedMethod: string): CorsReasonCode | null {
+  if (requestedMethod.length > c.methodLengthLimit)
+    return c.methodSet === null ? 'method-invalid' : 'method-not-allowed';
+  if (!isMethod(requestedMethod)) return 'method-invalid';
+  if (!isCorsSafelistedMethod(requestedMethod) && c.methodSet !== null && !c.methodSet.has(requestedMethod))
+    return 'method-not-allowed';
+  return null;
 }
 
-/** The requested names this policy allows (lowercase, comma-joined), and the first one it refuses. */
-function grantHeaders(
+function refusePreflight(
   c: Compiled,
-  requested: readonly string[],
-): { granted: string; refused: string | null } {
+  origin: string,
+  method: string,
+  requestedMethod: string,
+  headers: Pair[],
+  reason: CorsReasonCode,
+  requested?: RequestedHeaders,
+  header?: string,
+): Evaluation {
+  return {
+    origin,
+    method,
+    requestedMethod,
+    ...(requested !== undefined ? { requestedHeaders: requested.requested } : {}),
+    ...(header !== undefined ? { header } : {}),
+    decision: deny(c, 'preflight', reason, freeze(headers)),
+  };
+}
+
+const NO_REQUESTED_HEADERS: RequestedHeaders = freeze({ requested: freeze([]), granted: '', refused: null });
+
+/** Access-Control-Request-Headers, read and answered: from the cache, or parsed (refused by size before
+ *  it is scanned or hashed). */
+function requestedHeaders(c: Compiled, request: CorsRequest): RequestedHeaders | CorsReasonCode {
+  const acrh = headerOf(request.headers, 'access-control-request-headers', isNodeRequest(request));
+  if (acrh === null) return NO_REQUESTED_HEADERS;
+  if (acrh.length > c.limits.maxBytes) return 'request-headers-too-large';
+  const cache = c.requestedHeadersCache;
+  let answer = cache.get(acrh);
+  if (answer === undefined) {
+    answer = answerRequestedHeaders(c, acrh);
+    if (cache.size >= REQUESTED_HEADERS_CACHE_SIZE) cache.clear();
+    cache.set(acrh, answer);
+  }
+  return answer;
+}
+
+/** Fetch §2.2.1 "extract header list values", then the names this policy allows and the first it refuses. */
+function answerRequestedHeaders(c: Compiled, acrh: string): RequestedHeaders | CorsReasonCode {
+  const parsed = extractHeaderListValues(acrh, c.limits);
+  if (parsed === null) return 'request-headers-invalid';
+  if (!parsed.ok)
+    return parsed.reason === 'not-a-token' ? 'request-headers-invalid' : 'request-headers-too-large';
   let granted = '';
   let refused: string | null = null;
-  for (const name of requested) {
+  for (const name of parsed.values) {
     const lower = asciiLowerCase(name);
     const ok = c.headerSet === null ? !isCorsNonWildcardRequestHeaderName(lower) : c.headerSet.has(lower);
     if (ok) granted = granted === '' ? lower : `${granted}, ${lower}`;
     else refused ??= lower;
   }
-  return { granted, refused };
+  return freeze({ requested: freeze(parsed.values), granted, refused });
 }
 
 function explanationOf(c: Compiled, e: Evaluation): CorsExplanation {

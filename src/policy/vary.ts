@@ -16,6 +16,8 @@ export function appendVary(
         ? existing.join(', ')
         : String(existing);
   if (tokens.length === 0) return current;
+  // The usual case: nothing set yet and one token (Origin).
+  if (current === '' && tokens.length === 1) return tokens[0] as string;
   const present: string[] = [];
   let start = 0;
   for (let i = 0; i <= current.length; i++) {
