@@ -9,6 +9,7 @@ export * from './origin.js';
 export * from './preflight.js';
 export * from './redirect.js';
 export * from './request.js';
+export * from './site.js';
 export {
   asciiCaseInsensitiveEquals,
   asciiLowerCase,
