@@ -275,7 +275,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckReport> {
   if (verdict !== 'same-origin' && verdict !== 'network-error' && verdict !== 'type-error') {
     const echoed = lastAllowOrigin(result);
     // An origin that no one would list: if it is echoed too, the server reflects whatever it gets.
-    if (echoed === opts.origin && opts.origin !== 'null') {
+    if (echoed === opts.origin) {
       const probeOrigin = `https://${randomLabel()}.example`;
       const probeRequest: OutgoingRequest = preflightOnly
         ? {

@@ -195,7 +195,7 @@ function widen(x: FixExchange, recorded: Recorded): FixSpec {
   const vary = (answers: readonly { headers: HeaderList }[]): string[] => {
     const names: string[] = [];
     for (const a of answers)
-      for (const n of varyFieldNames(a.headers)) if (!hasCaseless(names, n)) names.push(n);
+      for (const n of varyFieldNames(a.headers)) if (!hasCaseless(names, n)) names.push(display(n));
     if (origin !== '*' && !hasCaseless(names, 'Origin')) names.push('Origin');
     return names;
   };
