@@ -6,6 +6,7 @@ export * from './errors.js';
 export * from './headers.js';
 export * from './methods.js';
 export * from './origin.js';
+export * from './origin-comparison.js';
 export * from './preflight.js';
 export * from './redirect.js';
 export * from './request.js';
