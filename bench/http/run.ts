@@ -20,8 +20,8 @@ const opt = (name: string, dflt: string): string => {
   const i = args.indexOf(`--${name}`);
   return i === -1 ? dflt : (args[i + 1] ?? dflt);
 };
-const DURATION = Number(opt('duration', '1.5'));
-const WARMUP = Number(opt('warmup', '0.5'));
+const DURATION = Number(opt('duration', '1'));
+const WARMUP = Number(opt('warmup', '0.3'));
 const REPS = Number(opt('reps', '3'));
 const CONNECTIONS = Number(opt('connections', '10'));
 const FILTER = new RegExp(opt('filter', '.'));
