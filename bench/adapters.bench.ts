@@ -350,7 +350,9 @@ async function main(): Promise<void> {
   for (const subset of [all.filter((g) => g.n < 100_000), all.filter((g) => g.n === 100_000)]) {
     const rows = subset.flatMap((g) => [...g.rows]);
     const measured = await measure(rows, { rounds: subset[0]?.n === 100_000 ? 5 : 9 });
-    rows.forEach((row, i) => results.set(row, measured[i] as RowResult));
+    rows.forEach((row, i) => {
+      results.set(row, measured[i] as RowResult);
+    });
   }
   const seconds = ((performance.now() - started) / 1000).toFixed(0);
   console.log(`\n### Adapters in process (${header}; ${seconds} s)\n`);
