@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { withCors } from '../../src/adapters/node.js';
 import { auditTarget } from '../../src/audit/audit.js';
+import { simulate } from '../../src/browser/index.js';
 import { runCheck } from '../../src/doctor/check.js';
 
 const PAGE = 'https://app.example.com';
@@ -105,5 +106,27 @@ describe('check and audit agree on the same servers', () => {
       }
     expect([...fromCheck].sort()).toEqual([...fromAudit].sort());
     expect([...fromAudit].sort()).toEqual(expected);
+  });
+});
+
+describe("audit uses the doctor's fix builder", () => {
+  it.each([
+    ['"*" with credentials', 'wildcard-with-credentials'],
+    ['a pattern in Access-Control-Allow-Origin', 'invalid-allow-origin'],
+  ])('%s: the trusted origin gets proven headers', async (name, id) => {
+    const url = await (SERVERS.find((s) => s[0] === name) as (typeof SERVERS)[number])[1]();
+    const audit = await auditTarget(url, { trustedOrigins: [PAGE] });
+    const finding = audit.findings.find((f) => f.id === id);
+    expect(finding?.provenFix?.origin).toBe(PAGE);
+    expect(finding?.fix).toContain(
+      `Proven for ${PAGE}: answer its request with Access-Control-Allow-Origin: ${PAGE}`,
+    );
+    // Replayed independently: the trusted page's request passes with those headers.
+    const result = simulate({
+      origin: PAGE,
+      request: { url, credentials: finding?.credentials ? 'include' : 'same-origin' },
+      server: { actual: { status: 200, headers: finding?.provenFix?.actual.map(([n, v]) => [n, v]) ?? [] } },
+    } as never);
+    expect(result.outcome).toBe('allowed');
   });
 });
