@@ -6,6 +6,7 @@ import {
   httpTransport,
   type IncomingResponse,
   type OutgoingRequest,
+  pageOrigin,
   type SimEvent,
   type SimRequest,
   type SimResult,
@@ -25,6 +26,7 @@ import {
   normalizeMethod,
   type OriginComparison,
   parseOriginHeader,
+  planFetch,
   preflightMaxAge,
 } from '../spec/index.js';
 import { buildFix, type Fix } from './fixes.js';
@@ -259,7 +261,20 @@ export async function runCheck(opts: CheckOptions): Promise<CheckReport> {
       warnings: [],
     };
   }
-  opts.onBeforeSend?.(sendingNotice(opts));
+  // fetch() refuses some requests before sending anything (a forbidden method, credentials in the URL):
+  // then there is nothing to announce.
+  const plan = planFetch(
+    {
+      origin: pageOrigin(opts.origin),
+      url: opts.url,
+      method,
+      headers: prepared.headers,
+      mode: 'cors',
+      credentials,
+    },
+    profile,
+  );
+  if (plan.kind !== 'type-error') opts.onBeforeSend?.(sendingNotice(opts));
   const sim = new BrowserSim({ transport, browser, origin: opts.origin });
   const raw = await sim.fetch(opts.url, request);
   const result = withheld ? withoutWithheld(raw) : raw;
