@@ -188,6 +188,9 @@ describe('every error code HTTP can produce', () => {
       expectProven(report.fixes, exchangeOf(report));
       expect(report.pageAdvice).toEqual([]);
     }
+    // What the user reads: the proven fix, or the page's advice.
+    const printed = renderCheck(report, { style: makeStyle({ isTTY: false }, {}) });
+    expect(printed).toContain(report.fixes !== null ? 'Fix (proven:' : 'Fix it in the page, not the server:');
   });
 
   it('RedirectContainsCredentials under the spec rules (Chromium fails such URLs without a CORS code)', async () => {
@@ -364,6 +367,7 @@ describe('text output (snapshots, no colour)', () => {
     ['an allowed preflighted request', '/pf-ok', PUT],
   ] as const)('%s', async (_name, path, opts) => {
     const report = await runCheck({ url: `${base}${path}`, origin: PAGE, ...opts });
+    if (report.fixes !== null) expectProven(report.fixes, exchangeOf(report));
     expect(normalize(renderCheck(report, { style }))).toMatchSnapshot();
   });
 
