@@ -62,12 +62,7 @@ export type Verdict =
   | 'preflight-only';
 
 export interface Warning {
-  readonly id:
-    | Risk['id']
-    | 'authorization-via-wildcard'
-    | 'max-age-over-cap'
-    | 'simple-request-ran'
-    | 'forbidden-header-dropped';
+  readonly id: Risk['id'] | 'authorization-via-wildcard' | 'max-age-over-cap' | 'simple-request-ran';
   readonly message: string;
 }
 
@@ -282,10 +277,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckReport> {
   const tainted = result.events.find((e) => e.step === 'redirect' && e.tainted);
   if (tainted?.step === 'redirect')
     origins.notes.push(...compareOrigins(opts.origin, tainted.to, { taintedBy: tainted.to }).notes.slice(-1));
-  const warnings: Warning[] = prepared.dropped.map((n) => ({
-    id: 'forbidden-header-dropped',
-    message: `${n} was dropped: ${droppedAdvice(n)}`,
-  }));
+  const warnings: Warning[] = [];
   const probes: ProbeExchange[] = [];
   if (verdict !== 'same-origin' && verdict !== 'network-error' && verdict !== 'type-error') {
     const echoed = lastAllowOrigin(result);
