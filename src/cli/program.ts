@@ -66,7 +66,7 @@ export function buildProgram(): Command {
     .option('--credentials', "send credentials (fetch's credentials: 'include')")
     .option('--preflight-only', 'send only the preflight (OPTIONS), never the request itself')
     .addOption(browserOption(['chrome', 'firefox', 'safari']))
-    .option('--json', 'print { verdict, error, events, fixes, warnings } as JSON')
+    .option('--json', 'print { verdict, origins, error, events, fixes, pageAdvice, warnings } as JSON')
     .option(
       '--timeout <ms>',
       'give up on a request after this many milliseconds',

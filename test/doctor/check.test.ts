@@ -188,6 +188,9 @@ describe('every error code HTTP can produce', () => {
       expectProven(report.fixes, exchangeOf(report));
       expect(report.pageAdvice).toEqual([]);
     }
+    // What the user reads: the proven fix, or the page's advice.
+    const printed = renderCheck(report, { style: makeStyle({ isTTY: false }, {}) });
+    expect(printed).toContain(report.fixes !== null ? 'Fix (proven:' : 'Fix it in the page, not the server:');
   });
 
   it('RedirectContainsCredentials under the spec rules (Chromium fails such URLs without a CORS code)', async () => {
@@ -312,6 +315,34 @@ describe('the built CLI', () => {
     expect(refused.stderr).not.toMatch(/at .*\.js:\d+/);
   });
 
+  it('a forbidden method is a TypeError with nothing sent: exit 1, no notice, the advice in the page', async () => {
+    const r = await cli(['check', `${base}/ok`, '--origin', PAGE, '--method', 'CONNECT', '--json']);
+    expect(r.code).toBe(1);
+    const json = JSON.parse(r.stdout);
+    expect(json.verdict).toBe('type-error');
+    expect(json.fixes).toBeNull();
+    expect(json.pageAdvice[0]).toMatch(/forbidden method/);
+    expect(r.stderr).toBe('');
+  });
+
+  it('--preflight-only sends the preflight only, and says so first', async () => {
+    const r = await cli([
+      'check',
+      `${base}/pf-ok`,
+      '--origin',
+      PAGE,
+      '--method',
+      'PUT',
+      '--header',
+      'X-Trace: 1',
+      '--preflight-only',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/sends only the preflight \(OPTIONS\)/);
+    expect(r.stdout).toContain('PREFLIGHT PASSED');
+    expect(r.stdout).not.toMatch(/── PUT /);
+  });
+
   it('--help says CORS is not access control', async () => {
     const r = await cli(['check', '--help']);
     expect(r.code).toBe(0);
@@ -336,6 +367,7 @@ describe('text output (snapshots, no colour)', () => {
     ['an allowed preflighted request', '/pf-ok', PUT],
   ] as const)('%s', async (_name, path, opts) => {
     const report = await runCheck({ url: `${base}${path}`, origin: PAGE, ...opts });
+    if (report.fixes !== null) expectProven(report.fixes, exchangeOf(report));
     expect(normalize(renderCheck(report, { style }))).toMatchSnapshot();
   });
 
