@@ -2,11 +2,12 @@
 // never a downloaded browser) whose page fetches each case and reports what it saw; CORS error codes come
 // from DevTools. See the project's shared reference, chromium-notes.md, for why the switches and waits are
 // what they are. The servers and batching are loopback.ts's.
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type CDPSession, chromium, type Frame, type Page } from 'playwright-core';
 import type { CorpusCase } from './corpus.js';
+import { findChromium, installLine } from './engines.js';
 import {
   CASE_PATH,
   CaseServer,
@@ -18,9 +19,6 @@ import {
 } from './loopback.js';
 
 export { type EngineStep as ChromiumStep, type Received, wireScenario } from './loopback.js';
-
-/** Debian's chromium; CORSKIT_CHROMIUM_PATH may point elsewhere (never at a downloaded browser). */
-export const CHROMIUM_PATH = process.env.CORSKIT_CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 /** How long the page must stay quiet after a batch: CORS failure events trail the rejected fetch(). */
 const LATE_EVENT_MS = 150;
@@ -49,20 +47,18 @@ export class ChromiumHarness {
   }
 
   static async start(): Promise<ChromiumHarness> {
-    if (!existsSync(CHROMIUM_PATH)) {
+    const executablePath = findChromium();
+    if (executablePath === undefined)
       throw new Error(
-        `The Chromium differential test needs Debian's chromium at ${CHROMIUM_PATH}, and it is missing. ` +
-          'Install it with `apt-get install -y chromium` (or set CORSKIT_CHROMIUM_PATH). This suite never ' +
-          'downloads a browser and is never skipped.',
+        installLine([{ engine: 'Chromium', packages: ['chromium'], variable: 'CORSKIT_CHROMIUM_PATH' }]),
       );
-    }
     const server = await CaseServer.start();
     const userDataDir = mkdtempSync(join(tmpdir(), 'corskit-chromium-'));
     const harness = new ChromiumHarness(server, userDataDir);
     let browser: Browser;
     try {
       browser = await chromium.launch({
-        executablePath: CHROMIUM_PATH,
+        executablePath,
         // Playwright's default switches disable AvoidCorsURLLoaderRestartOnRedirect, which changes CORS
         // redirect handling: list every switch ourselves so CORS behaves as in stock Chromium.
         ignoreDefaultArgs: true,

@@ -2,9 +2,9 @@
 // WebDriver BiDi (no geckodriver, never a downloaded browser). Several pages in separate user contexts
 // fetch at once (Firefox spends about 45 ms on each fetch whatever it is); CORS failures arrive as BiDi
 // log entries ("Cross-Origin Request Blocked: ..."), routed to their case by the URL they name.
-import { existsSync } from 'node:fs';
 import puppeteer, { type Browser, type Frame, type Page } from 'puppeteer-core';
 import type { CorpusCase } from './corpus.js';
+import { findFirefox, installLine } from './engines.js';
 import {
   CaseServer,
   type EngineCaseResult,
@@ -14,9 +14,6 @@ import {
   runCases,
   runFetch,
 } from './loopback.js';
-
-/** Debian's firefox-esr; CORSKIT_FIREFOX_PATH may point elsewhere (never at a downloaded browser). */
-export const FIREFOX_PATH = process.env.CORSKIT_FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 
 /** Pages working at once, each in its own user context. */
 const PAGES = 4;
@@ -40,20 +37,18 @@ export class FirefoxHarness {
   }
 
   static async start(): Promise<FirefoxHarness> {
-    if (!existsSync(FIREFOX_PATH)) {
+    const executablePath = findFirefox();
+    if (executablePath === undefined)
       throw new Error(
-        `The Firefox differential test needs Debian's firefox-esr at ${FIREFOX_PATH}, and it is missing. ` +
-          'Install it with `apt-get install -y firefox-esr` (or set CORSKIT_FIREFOX_PATH). This suite never ' +
-          'downloads a browser and is never skipped.',
+        installLine([{ engine: 'Firefox', packages: ['firefox-esr'], variable: 'CORSKIT_FIREFOX_PATH' }]),
       );
-    }
     const harness = new FirefoxHarness(await CaseServer.start());
     try {
       harness.#browser = await puppeteer.launch({
         browser: 'firefox',
         protocol: 'webDriverBiDi',
         headless: true,
-        executablePath: FIREFOX_PATH,
+        executablePath,
         timeout: 60_000,
       });
       for (let i = 0; i < PAGES; i++) harness.#targets.push(await harness.#openPage());

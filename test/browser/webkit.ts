@@ -5,11 +5,12 @@
 // script saw. With `--enable-write-console-messages-to-stdout=true` WebKit writes every console message to
 // its output, so the CORS lines between two markers belong to that fetch.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { CorpusCase } from './corpus.js';
+import { findMiniBrowser, findXvfb, installLine } from './engines.js';
 import {
   CaseServer,
   type EngineCaseResult,
@@ -21,25 +22,6 @@ import {
   runCases,
   runFetch,
 } from './loopback.js';
-
-/** Where Debian puts MiniBrowser (with libwebkit2gtk-4.1-0, which webkit2gtk-driver depends on). */
-export function findMiniBrowser(): string | undefined {
-  const own = process.env.CORSKIT_WEBKIT_MINIBROWSER_PATH;
-  if (own !== undefined) return existsSync(own) ? own : undefined;
-  let arches: string[] = [];
-  try {
-    arches = readdirSync('/usr/lib');
-  } catch {
-    return undefined;
-  }
-  for (const arch of arches) {
-    const candidate = join('/usr/lib', arch, 'webkit2gtk-4.1', 'MiniBrowser');
-    if (existsSync(candidate)) return candidate;
-  }
-  return undefined;
-}
-
-export const XVFB_PATH = process.env.CORSKIT_XVFB_PATH ?? '/usr/bin/Xvfb';
 
 const BATCH_SIZE = 100;
 /** The longest a batch may take before the harness gives up on it. */
@@ -143,17 +125,20 @@ export class WebKitHarness {
 
   static async start(): Promise<WebKitHarness> {
     const miniBrowser = findMiniBrowser();
-    if (miniBrowser === undefined || !existsSync(XVFB_PATH)) {
+    const xvfb = findXvfb();
+    if (miniBrowser === undefined || xvfb === undefined) {
+      const packages = [
+        ...(miniBrowser === undefined ? ['webkit2gtk-driver'] : []),
+        ...(xvfb === undefined ? ['xvfb'] : []),
+      ];
       throw new Error(
-        `The WebKit differential test needs WebKitGTK's MiniBrowser and Xvfb (${miniBrowser === undefined ? 'MiniBrowser' : XVFB_PATH} is missing). ` +
-          'Install them with `apt-get install -y webkit2gtk-driver xvfb`. This suite never downloads a ' +
-          'browser and is never skipped.',
+        installLine([{ engine: 'WebKit', packages, variable: 'CORSKIT_WEBKIT_MINIBROWSER_PATH' }]),
       );
     }
     const harness = new WebKitHarness(mkdtempSync(join(tmpdir(), 'corskit-webkit-')));
     try {
       harness.#server = await CaseServer.start((req) => harness.#route(req));
-      const display = await harness.#startXvfb();
+      const display = await harness.#startXvfb(xvfb);
       harness.#version = execFileSync(miniBrowser, ['--version'], {
         encoding: 'utf8',
         env: { ...process.env, DISPLAY: display },
@@ -167,8 +152,8 @@ export class WebKitHarness {
   }
 
   /** Starts Xvfb on a display it picks itself, so parallel runs never collide. */
-  #startXvfb(): Promise<string> {
-    const xvfb = spawn(XVFB_PATH, ['-displayfd', '1', '-nolisten', 'tcp', '-screen', '0', '1024x768x24'], {
+  #startXvfb(path: string): Promise<string> {
+    const xvfb = spawn(path, ['-displayfd', '1', '-nolisten', 'tcp', '-screen', '0', '1024x768x24'], {
       stdio: ['ignore', 'pipe', 'ignore'],
     });
     this.#processes.push(xvfb);
