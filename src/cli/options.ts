@@ -2,6 +2,11 @@
 import { readFileSync } from 'node:fs';
 import { Option } from 'commander';
 import { UsageError } from '../doctor/usage.js';
+import type { BrowserName } from '../spec/index.js';
+
+/** Other names of a profile, as src/spec/browsers.ts BROWSER_ALIASES lists them (cli/ may not import spec/
+ *  at run time): `webkit` is the `safari` profile, proven on WebKitGTK. */
+const BROWSER_ALIASES: Readonly<Record<string, BrowserName>> = { webkit: 'safari' };
 
 /** A file's text, or standard input for "-"; a missing or unreadable file is a usage error. */
 export function readInput(file: string): string {
@@ -35,7 +40,16 @@ export const positive =
     return n;
   };
 
-/** `--browser`, with the profiles a command supports. */
+/** `--browser`, with the profiles a command supports; `webkit` is accepted as the `safari` profile (proven on
+ *  WebKitGTK). */
 export function browserOption(choices: readonly string[] = ['chrome', 'firefox', 'safari', 'spec']): Option {
-  return new Option('--browser <name>', 'whose behaviour to follow').choices(choices).default('chrome');
+  const aliases = Object.keys(BROWSER_ALIASES).filter((a) => choices.includes(BROWSER_ALIASES[a] as string));
+  const option = new Option('--browser <name>', 'whose behaviour to follow (webkit: the safari profile)')
+    .choices([...choices, ...aliases])
+    .default('chrome');
+  const checkChoice = option.parseArg;
+  return option.argParser((value: string, previous: unknown) => {
+    const chosen = checkChoice === undefined ? value : (checkChoice(value, previous) as string);
+    return BROWSER_ALIASES[chosen] ?? chosen;
+  });
 }
