@@ -39,7 +39,7 @@ export function checkRequestHeader(field: string, name: string, value: string, l
   if (!isHeaderName(name)) {
     throw new RequestInputError(
       field,
-      `${label}: "${name}" is not a header name (letters, digits and !#$%&'*+-.^_\`|~ only)`,
+      `${label}: ${JSON.stringify(name)} is not a header name (letters, digits and !#$%&'*+-.^_\`|~ only)`,
     );
   }
   const problem = headerValueProblem(value);

@@ -21,17 +21,18 @@ export function readInput(file: string): string {
 /** Collects repeatable `--header 'Name: value'` options; a name or value that cannot be sent is refused. */
 export function collectHeader(value: string, previous: [string, string][]): [string, string][] {
   const colon = value.indexOf(':');
-  if (colon <= 0) throw new UsageError(`--header "${value}" must look like 'Name: value'`);
+  if (colon <= 0) throw new UsageError(`--header ${JSON.stringify(value)} must look like 'Name: value'`);
   const name = value.slice(0, colon).trim();
   const headerValue = value.slice(colon + 1).trim();
-  checkRequestHeader('--header', name, headerValue, `--header "${value}"`);
+  checkRequestHeader('--header', name, headerValue, `--header ${JSON.stringify(value)}`);
   return [...previous, [name, headerValue]];
 }
 
 /** `--cookie`: refused up front when it is not a header value (every request would fail). */
 export function cookieValue(value: string): string {
   const problem = headerValueProblem(value);
-  if (problem !== null) throw new RequestInputError('--cookie', `--cookie "${value}": the value ${problem}`);
+  if (problem !== null)
+    throw new RequestInputError('--cookie', `--cookie ${JSON.stringify(value)}: the value ${problem}`);
   return value;
 }
 

@@ -130,6 +130,10 @@ export function buildProgram(): Command {
       'start a small API on loopback, some routes configured well and some broken, and diagnose each as a browser would',
     )
     .option('--json', 'print the diagnoses as JSON')
+    .addHelpText(
+      'after',
+      '\nExit status: 0 when every route behaves as designed, 1 when one does not, 2 for a usage error.',
+    )
     .action(async (opts: { json?: boolean }) => {
       process.exitCode = await runDemo({ json: opts.json === true, style: makeStyle() });
     });
