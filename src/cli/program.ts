@@ -78,6 +78,7 @@ export function buildProgram(): Command {
       [] as [string, string][],
     )
     .option('--credentials', "send credentials (fetch's credentials: 'include')")
+    .option('--preflight-only', 'send only the preflight (OPTIONS), never the request itself')
     .addOption(browserOption(['chrome', 'firefox', 'safari']))
     .option('--json', 'print { verdict, error, events, fixes, warnings } as JSON')
     .option(
@@ -102,9 +103,12 @@ export function buildProgram(): Command {
           browser: BrowserName;
           json?: boolean;
           timeout: number;
+          preflightOnly?: boolean;
         },
       ) => {
         const report = await runCheck({
+          preflightOnly: opts.preflightOnly === true,
+          onBeforeSend: (notice) => process.stderr.write(`${notice}\n`),
           url,
           origin: opts.origin,
           method: opts.method,
@@ -120,7 +124,12 @@ export function buildProgram(): Command {
             `corskit: ${report.error?.message.replace(/^TypeError: Failed to fetch \((.*)\)$/, '$1') ?? 'network error'}\n`,
           );
         }
-        process.exitCode = report.verdict === 'blocked' ? 1 : report.verdict === 'network-error' ? 2 : 0;
+        process.exitCode =
+          report.verdict === 'blocked' || report.verdict === 'type-error'
+            ? 1
+            : report.verdict === 'network-error'
+              ? 2
+              : 0;
       },
     );
 
