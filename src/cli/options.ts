@@ -1,6 +1,7 @@
 // Options shared by the commands: reading inputs, repeatable headers, numbers, the browser choice.
 import { readFileSync } from 'node:fs';
 import { Option } from 'commander';
+import { checkRequestHeader, headerValueProblem, RequestInputError } from '../audit/input.js';
 import { UsageError } from '../doctor/usage.js';
 import type { BrowserName } from '../spec/index.js';
 
@@ -22,11 +23,22 @@ export function readInput(file: string): string {
   }
 }
 
-/** Collects repeatable `--header 'Name: value'` options. */
+/** Collects repeatable `--header 'Name: value'` options; a name or value that cannot be sent is refused. */
 export function collectHeader(value: string, previous: [string, string][]): [string, string][] {
   const colon = value.indexOf(':');
-  if (colon <= 0) throw new UsageError(`--header "${value}" must look like 'Name: value'`);
-  return [...previous, [value.slice(0, colon).trim(), value.slice(colon + 1).trim()]];
+  if (colon <= 0) throw new UsageError(`--header ${JSON.stringify(value)} must look like 'Name: value'`);
+  const name = value.slice(0, colon).trim();
+  const headerValue = value.slice(colon + 1).trim();
+  checkRequestHeader('--header', name, headerValue, `--header ${JSON.stringify(value)}`);
+  return [...previous, [name, headerValue]];
+}
+
+/** `--cookie`: refused up front when it is not a header value (every request would fail). */
+export function cookieValue(value: string): string {
+  const problem = headerValueProblem(value);
+  if (problem !== null)
+    throw new RequestInputError('--cookie', `--cookie ${JSON.stringify(value)}: the value ${problem}`);
+  return value;
 }
 
 /** A parser for a positive number option, named in its error. */
