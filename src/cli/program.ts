@@ -10,6 +10,7 @@ import { addAuditCommand } from './audit-command.js';
 import { runDemo } from './demo.js';
 import { addExplainCommand } from './explain-command.js';
 import { browserOption, collectHeader, positive, readInput } from './options.js';
+import { addUiCommand } from './ui-command.js';
 
 const VERSION = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'))
   .version as string;
@@ -122,6 +123,7 @@ export function buildProgram(): Command {
 
   addExplainCommand(program);
   addAuditCommand(program);
+  addUiCommand(program);
 
   return program;
 }
