@@ -53,7 +53,7 @@ export const PRESETS: readonly {
           headers: {
             'Access-Control-Allow-Origin': PAGE,
             'Access-Control-Allow-Methods': 'PUT',
-            'Access-Control-Allow-Headers': 'Content-Type',
+            'Access-Control-Allow-Headers': 'Content-Type, X-Trace',
           },
         },
         actual: { status: 200, headers: { 'Access-Control-Allow-Origin': PAGE } },

@@ -75,10 +75,11 @@ function readBody(req: IncomingMessage, limit: number): Promise<string> {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (chunk: Buffer) => {
+      if (size > limit) return; // already refused: let the rest drain so the 400 reaches the client
       size += chunk.length;
       if (size > limit) {
+        chunks.length = 0;
         reject(new BadRequest(`the request body is over ${Math.round(limit / 1024)} KB`));
-        req.destroy();
         return;
       }
       chunks.push(chunk);

@@ -46,8 +46,9 @@ export function CopyButton(props: { text: string; label: string }) {
     setTimeout(() => setCopied(false), 1500);
   };
   return (
-    <button type="button" class="copy" onClick={copy} aria-label={`Copy ${props.label}`}>
+    <button type="button" class="copy" onClick={copy}>
       {copied ? 'Copied' : 'Copy'}
+      <span class="sr-only"> {props.label}</span>
     </button>
   );
 }

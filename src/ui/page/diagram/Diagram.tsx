@@ -62,7 +62,8 @@ export function Diagram(props: DiagramProps) {
     <g
       class={`mark ${s.ok ? 'ok' : 'fail'}${selected?.row === i ? ' selected' : ''}`}
       role="button"
-      tabIndex={0}
+      // SVG attributes keep their case: tabIndex would not make it focusable.
+      tabindex={0}
       aria-label={`${label}: open the rule`}
       aria-pressed={selected?.row === i}
       data-row={i}
@@ -85,7 +86,8 @@ export function Diagram(props: DiagramProps) {
       {/* biome-ignore lint/a11y/useSemanticElements: a drawing that holds buttons; <fieldset> cannot be inside SVG. */}
       <svg
         viewBox={`0 0 ${layout.width} ${layout.height}`}
-        width={layout.width}
+        // Drawn a third larger than its geometry, so header text reads at body size; CSS caps it to the card.
+        width={Math.round(layout.width * 1.35)}
         class="sequence"
         role="group"
         aria-label={props.title}

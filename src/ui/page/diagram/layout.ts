@@ -71,7 +71,7 @@ export const GEOMETRY = {
   line: 16,
   rowGap: 14,
   /** Characters per line of a note (the SVG does not wrap text itself). */
-  noteChars: 92,
+  noteChars: 84,
 } as const;
 
 /** Request headers are all drawn (few, all relevant); answers only the CORS-relevant ones. */

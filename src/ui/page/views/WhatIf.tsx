@@ -1,6 +1,6 @@
 // What-if: edit the request and the server's answers; the simulator runs in this page on every
 // keystroke and the diagram follows. Switch the browser to see where browsers differ.
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 import type { Scenario, ServerAnswer } from '../../../browser/scenario.js';
 import { toHeaderList } from '../../../browser/scenario.js';
 import type { BrowserName } from '../../../spec/index.js';
@@ -53,16 +53,20 @@ export function WhatIfView(props: { params: URLSearchParams }) {
   const publish = (next: unknown, nextBrowser: BrowserName) =>
     replaceState('whatif', { s: JSON.stringify(next), browser: nextBrowser });
 
-  // A link opened while the view is shown (hashchange): take its scenario.
+  // A link opened while the view is shown (hashchange): take its scenario, in this same render.
   const linked = props.params.get('s');
-  useEffect(() => {
-    if (linked === null || linked === JSON.stringify(scenario)) return;
-    const fromLink = scenarioFromParams(props.params);
-    setScenario(fromLink.scenario);
-    setNotice(fromLink.bad);
-    setBrowser(browserFrom(props.params));
-    setVersion((v) => v + 1);
-  }, [linked, props.params.get('browser')]);
+  const linkedBrowser = props.params.get('browser');
+  const [seen, setSeen] = useState({ linked, linkedBrowser });
+  if (seen.linked !== linked || seen.linkedBrowser !== linkedBrowser) {
+    setSeen({ linked, linkedBrowser });
+    if (linked !== null && linked !== JSON.stringify(scenario)) {
+      const fromLink = scenarioFromParams(props.params);
+      setScenario(fromLink.scenario);
+      setNotice(fromLink.bad);
+      setVersion((v) => v + 1);
+    }
+    if (linkedBrowser !== null) setBrowser(browserFrom(props.params));
+  }
 
   const replace = (next: unknown) => {
     setScenario(next);
@@ -440,6 +444,7 @@ function WhatIfResult(props: {
     <div
       class="whatif-result"
       data-testid="whatif-result"
+      data-name={scenario.name ?? ''}
       data-outcome={result.outcome}
       data-code={result.error?.code ?? ''}
       data-status={result.status ?? ''}
