@@ -163,6 +163,31 @@ describe('corskit ui: the local API refuses', () => {
   });
 });
 
+describe('corskit ui: the audit API', () => {
+  it('streams NDJSON: the start, one line per finished target, then the report and its SARIF', async () => {
+    const before = target.received.length;
+    const res = await send(ui, '/api/audit', {
+      method: 'POST',
+      headers: { Host: host(), ...json, 'X-Corskit-Token': ui.token },
+      body: JSON.stringify({
+        urls: [`${target.origin}/one`, `${target.origin}/two`, `${target.origin}/three`],
+      }),
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toMatch(/^application\/x-ndjson/);
+    const lines = res.body
+      .trim()
+      .split('\n')
+      .map(
+        (l) => JSON.parse(l) as { type: string; done?: number; total?: number; sarif?: { version: string } },
+      );
+    expect(lines.map((l) => l.type)).toEqual(['start', 'progress', 'progress', 'progress', 'done']);
+    expect(lines.filter((l) => l.type === 'progress').map((l) => l.done)).toEqual([1, 2, 3]);
+    expect(lines.at(-1)?.sarif?.version).toBe('2.1.0');
+    expect(target.received.length).toBeGreaterThan(before + 30);
+  });
+});
+
 describe('corskit ui: the page and its inputs', () => {
   it('hands a fresh random token to the page it serves, with a strict Content-Security-Policy', async () => {
     const page = await send(ui, '/', { headers: { Host: host() } });

@@ -7,15 +7,30 @@ export interface AdapterCode {
   readonly code: string;
 }
 
-/** The config as a JS object literal (JSON with single-quoted strings and bare keys). */
-export function configLiteral(config: CorsPolicyConfig, indent = ''): string {
-  const json = JSON.stringify(config, null, 2) ?? '{}';
-  return json
-    .split('\n')
-    .map((line, i) => (i === 0 ? line : indent + line))
-    .join('\n')
-    .replace(/"([A-Za-z_$][\w$]*)":/g, '$1:')
-    .replace(/"((?:[^"\\]|\\.)*)"/g, (_m, s: string) => `'${s.replace(/\\"/g, '"').replace(/'/g, "\\'")}'`);
+const quote = (s: string): string =>
+  `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+/** A JSON value as a JS literal: single quotes, bare keys, trailing commas, short lists on one line. */
+export function configLiteral(value: unknown, indent = ''): string {
+  if (typeof value === 'string') return quote(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
+  const inner = `${indent}  `;
+  if (Array.isArray(value)) {
+    const items = value.map((v) => configLiteral(v, inner));
+    const oneLine = `[${items.join(', ')}]`;
+    if (oneLine.length + indent.length <= 72) return oneLine;
+    return `[\n${items.map((i) => `${inner}${i},`).join('\n')}\n${indent}]`;
+  }
+  if (typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+    if (entries.length === 0) return '{}';
+    const lines = entries.map(
+      ([k, v]) => `${inner}${IDENTIFIER.test(k) ? k : quote(k)}: ${configLiteral(v, inner)},`,
+    );
+    return `{\n${lines.join('\n')}\n${indent}}`;
+  }
+  return 'undefined';
 }
 
 export function adapterCode(config: CorsPolicyConfig): AdapterCode[] {
