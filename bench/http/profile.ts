@@ -15,6 +15,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const [framework = 'hono', variant = 'corskit', kind = 'actual allowed', seconds = '5'] =
   process.argv.slice(2);
 const dir = mkdtempSync(join(tmpdir(), 'corskit-prof-'));
+const forked = performance.now();
 const child = fork(`${ROOT}bench/http/server.ts`, [framework, variant, '1'], {
   cwd: ROOT,
   execArgv: ['--import', 'tsx', '--cpu-prof', `--cpu-prof-dir=${dir}`],
@@ -23,6 +24,8 @@ const child = fork(`${ROOT}bench/http/server.ts`, [framework, variant, '1'], {
 const port = await new Promise<number>((resolve) =>
   child.once('message', (m: { port: number }) => resolve(m.port)),
 );
+// Samples before the load starts (process start-up, module loading under tsx) are left out.
+const skipMs = performance.now() - forked + 100;
 const allowed = originList(1)[0] as string;
 const fixture =
   kind === 'preflight allowed'
@@ -64,10 +67,12 @@ const where = (url: string): string => {
 const selfByFunction = new Map<string, number>();
 const selfByPackage = new Map<string, number>();
 let total = 0;
+let elapsed = 0;
 profile.samples.forEach((id, i) => {
   const n = byId.get(id) as Node;
   const dt = profile.timeDeltas[i] ?? 0;
-  if (n.callFrame.functionName === '(idle)') return;
+  elapsed += dt / 1000;
+  if (elapsed < skipMs || n.callFrame.functionName === '(idle)') return;
   total += dt;
   const pkg = where(n.callFrame.url);
   const fn = `${n.callFrame.functionName || '(anonymous)'} (${pkg}${n.callFrame.url ? `:${n.callFrame.lineNumber + 1}` : ''})`;
