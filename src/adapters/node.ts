@@ -6,6 +6,7 @@ import {
   type CorsDecision,
   type CorsPolicy,
   type CorsPolicyConfig,
+  type CorsRequest,
   toCorsPolicy,
 } from '../policy/index.js';
 
@@ -24,7 +25,7 @@ export interface WithCorsOptions {
 export function cors(policyOrConfig: CorsPolicy | CorsPolicyConfig): NodeMiddleware {
   const policy = toCorsPolicy(policyOrConfig);
   return (req, res, next) => {
-    const decision = policy.decide({ method: req.method ?? '', headers: req.headers });
+    const decision = policy.decide(req as CorsRequest); // method and headers, read in place
     if (decision instanceof Promise) decision.then((d) => finish(d, res, next), next);
     else finish(decision, res, next);
   };

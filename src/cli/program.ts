@@ -10,6 +10,7 @@ import { addAuditCommand } from './audit-command.js';
 import { runDemo } from './demo.js';
 import { addExplainCommand } from './explain-command.js';
 import { browserOption, collectHeader, positive, readInput } from './options.js';
+import { checkScenarioFile } from './scenario-schema.js';
 
 const VERSION = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'))
   .version as string;
@@ -22,13 +23,24 @@ export function buildProgram(): Command {
   const program = new Command('corskit')
     .description('CORS end to end: what a browser will do with a request, and why.')
     .version(VERSION)
-    .addHelpText('after', NOT_ACCESS_CONTROL)
-    .showHelpAfterError('(run with --help for usage)');
+    .addHelpText('after', NOT_ACCESS_CONTROL);
+  // Set before the commands are added, so that every command inherits them.
+  program
+    .exitOverride()
+    .configureOutput({
+      writeErr: (s) => process.stderr.write(s),
+      // commander's "error: ..." becomes the one line every usage mistake gets.
+      outputError: (s, write) => write(s.replace(/^error: /, 'corskit: ')),
+    })
+    .showHelpAfterError("(run 'corskit --help' for usage)");
 
   program
     .command('simulate')
-    .description('run scenarios (DESIGN.md format) as a browser would, with no network')
-    .argument('<file>', 'a JSON file with one scenario or an array of them ("-" reads standard input)')
+    .description('run scenarios (the format of docs/scenarios.md) as a browser would, with no network')
+    .argument(
+      '<file>',
+      'a JSON file with one scenario or an array of them ("-" reads standard input); checked against schema/scenario.schema.json',
+    )
     .addOption(browserOption())
     .option('--json', 'print a JSON array of results')
     .addHelpText(
@@ -36,7 +48,9 @@ export function buildProgram(): Command {
       '\nExit status: 0 when every scenario is allowed or opaque, 1 when one is blocked, 2 for bad input.',
     )
     .action((file: string, opts: { browser: BrowserName; json?: boolean }) => {
-      const scenarios = parseScenarioFile(readInput(file), file);
+      const text = readInput(file);
+      checkScenarioFile(text, file);
+      const scenarios = parseScenarioFile(text, file);
       const results = simulateAll(scenarios, opts.browser);
       if (opts.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
       else {
@@ -125,6 +139,10 @@ export function buildProgram(): Command {
       'start a small API on loopback, some routes configured well and some broken, and diagnose each as a browser would',
     )
     .option('--json', 'print the diagnoses as JSON')
+    .addHelpText(
+      'after',
+      '\nExit status: 0 when every route behaves as designed, 1 when one does not, 2 for a usage error.',
+    )
     .action(async (opts: { json?: boolean }) => {
       process.exitCode = await runDemo({ json: opts.json === true, style: makeStyle() });
     });
@@ -132,13 +150,13 @@ export function buildProgram(): Command {
   addExplainCommand(program);
   addAuditCommand(program);
 
+  for (const command of program.commands)
+    command.showHelpAfterError(`(run 'corskit ${command.name()} --help' for usage)`);
   return program;
 }
 
 export async function main(argv: readonly string[]): Promise<void> {
   const program = buildProgram();
-  program.exitOverride();
-  program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
   try {
     await program.parseAsync([...argv]);
   } catch (err) {
@@ -148,7 +166,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       return;
     }
     if (err instanceof UsageError) {
-      process.stderr.write(`corskit: ${err.message}\n`);
+      process.stderr.write(`${err.message.replace(/^/gm, 'corskit: ')}\n`);
       process.exitCode = 2;
       return;
     }

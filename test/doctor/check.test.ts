@@ -194,7 +194,7 @@ describe('every error code HTTP can produce', () => {
   });
 
   it('RedirectContainsCredentials under the spec rules (Chromium fails such URLs without a CORS code)', async () => {
-    const report = await runCheck({ url: `${base}/redirect-userinfo`, origin: PAGE, browser: 'firefox' });
+    const report = await runCheck({ url: `${base}/redirect-userinfo`, origin: PAGE, browser: 'spec' });
     expect(report.error?.code).toBe('RedirectContainsCredentials');
     expect(report.fixes).toBeNull();
     expect(report.pageAdvice.join(' ')).toMatch(/user name or password/);
