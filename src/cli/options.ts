@@ -23,14 +23,26 @@ export function readInput(file: string): string {
   }
 }
 
-/** Collects repeatable `--header 'Name: value'` options; a name or value that cannot be sent is refused. */
-export function collectHeader(value: string, previous: [string, string][]): [string, string][] {
+/** Splits `--header 'Name: value'`; anything else is a usage error. */
+function splitHeader(value: string): [string, string] {
   const colon = value.indexOf(':');
   if (colon <= 0) throw new UsageError(`--header ${JSON.stringify(value)} must look like 'Name: value'`);
-  const name = value.slice(0, colon).trim();
-  const headerValue = value.slice(colon + 1).trim();
+  return [value.slice(0, colon).trim(), value.slice(colon + 1).trim()];
+}
+
+/** Collects repeatable `--header 'Name: value'` options; a name or value that cannot be sent is refused. */
+export function collectHeader(value: string, previous: [string, string][]): [string, string][] {
+  const [name, headerValue] = splitHeader(value);
   checkRequestHeader('--header', name, headerValue, `--header ${JSON.stringify(value)}`);
   return [...previous, [name, headerValue]];
+}
+
+/**
+ * `check --header`: what the page's script passes to fetch(). A name or value fetch() refuses is not a
+ * usage mistake but the browser's TypeError, which check reports as its verdict (nothing sent).
+ */
+export function collectPageHeader(value: string, previous: [string, string][]): [string, string][] {
+  return [...previous, splitHeader(value)];
 }
 
 /** `--cookie`: refused up front when it is not a header value (every request would fail). */

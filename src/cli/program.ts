@@ -9,7 +9,7 @@ import type { BrowserName } from '../spec/index.js';
 import { addAuditCommand } from './audit-command.js';
 import { runDemo } from './demo.js';
 import { addExplainCommand } from './explain-command.js';
-import { browserOption, collectHeader, positive, readInput } from './options.js';
+import { browserOption, collectPageHeader, positive, readInput } from './options.js';
 import { checkScenarioFile } from './scenario-schema.js';
 import { addUiCommand } from './ui-command.js';
 
@@ -75,7 +75,7 @@ export function buildProgram(): Command {
     .option(
       '--header <header>',
       "a request header the page sets, 'Name: value' (repeatable)",
-      collectHeader,
+      collectPageHeader,
       [] as [string, string][],
     )
     .option('--credentials', "send credentials (fetch's credentials: 'include')")

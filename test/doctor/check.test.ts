@@ -325,6 +325,18 @@ describe('the built CLI', () => {
     expect(r.stderr).toBe('');
   });
 
+  it.each([
+    ['X-Trace: a…b', 'String contains non ISO-8859-1 code point.'],
+    ['X Trace: 1', 'Invalid name'],
+  ])('--header %j: the TypeError fetch() throws, exit 1, nothing sent', async (header, words) => {
+    const r = await cli(['check', 'http://127.0.0.1:9/', '--origin', PAGE, '--header', header]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('TYPE ERROR: fetch() throws before sending anything; nothing was sent');
+    expect(r.stdout).toContain(`TypeError: Failed to execute 'fetch' on 'Window': `);
+    expect(r.stdout).toContain(words);
+    expect(r.stderr).toBe('');
+  });
+
   it('--preflight-only sends the preflight only, and says so first', async () => {
     const r = await cli([
       'check',
