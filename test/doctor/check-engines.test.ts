@@ -2,7 +2,9 @@
 // check can make (one GET or preflighted request from a page, with or without credentials) run first in
 // Firefox and WebKitGTK, then runCheck replays each against the same loopback server, the same URL and the
 // same page origin. Its verdict, outcome, preflight, status and console message must be the engine's.
+import { Command } from 'commander';
 import { afterAll, describe, expect, it } from 'vitest';
+import { browserOption } from '../../src/cli/options.js';
 import { type CheckReport, runCheck } from '../../src/doctor/check.js';
 import { BROWSER_ALIASES, browserProfile } from '../../src/spec/index.js';
 import { type CorpusCase, type Family, generateCorpus } from '../browser/corpus.js';
@@ -123,9 +125,18 @@ describe('corskit check against the real engines', () => {
     for (const close of closers) await close();
   });
 
-  it('webkit is another name for the safari profile', () => {
+  it('webkit is another name for the safari profile, in spec/ and on the command line', () => {
     expect(BROWSER_ALIASES).toEqual({ webkit: 'safari' });
     expect(browserProfile('webkit')).toBe(browserProfile('safari'));
+    const parse = (args: string[]): unknown => {
+      const cmd = new Command().exitOverride().configureOutput({ writeErr: () => undefined });
+      cmd.addOption(browserOption(['chrome', 'firefox', 'safari']));
+      return cmd.parse(args, { from: 'user' }).opts().browser;
+    };
+    expect(parse(['--browser', 'webkit'])).toBe('safari');
+    expect(parse(['--browser', 'firefox'])).toBe('firefox');
+    expect(parse([])).toBe('chrome');
+    expect(() => parse(['--browser', 'edge'])).toThrow(/Allowed choices are chrome, firefox, safari, webkit/);
   });
 
   it(`--browser firefox says what Firefox does (${cases.length} exchanges)`, async () => {
