@@ -58,7 +58,7 @@ export class FirefoxHarness {
         executablePath,
         timeout: 60_000,
       });
-      for (let i = 0; i < PAGES; i++) harness.#targets.push(await harness.#openPage());
+      harness.#targets.push(...(await Promise.all(Array.from({ length: PAGES }, () => harness.#openPage()))));
     } catch (err) {
       await harness.close();
       throw err;
