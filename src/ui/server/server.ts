@@ -13,7 +13,7 @@ import {
   authorityOf,
   hostAllowed,
   isLoopbackListenHost,
-  apiPolicy as makeApiPolicy,
+  uiApiPolicy,
   newToken,
   originAllowed,
   SECURITY_HEADERS,
@@ -201,7 +201,7 @@ export async function startUiServer(options: UiServerOptions = {}): Promise<UiSe
   const { port } = server.address() as AddressInfo;
   state.authority = authorityOf(host, port);
   const origin = `http://${state.authority}`;
-  state.policy = makeApiPolicy(origin);
+  state.policy = uiApiPolicy(origin);
   state.cors = cors(state.policy);
   return {
     url: `${origin}/`,
