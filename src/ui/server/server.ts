@@ -13,11 +13,11 @@ import {
   authorityOf,
   hostAllowed,
   isLoopbackListenHost,
-  uiApiPolicy,
   newToken,
   originAllowed,
   SECURITY_HEADERS,
   tokenValid,
+  uiApiPolicy,
 } from './security.js';
 
 export interface UiServerOptions {
