@@ -3,6 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PageWindow } from './dom.js';
 import {
+  ARTIFACTS,
   launchChromium,
   type RunningUi,
   screenshot,
@@ -89,6 +90,17 @@ describe('Check view', () => {
     ).toContain('cors({');
     expect(await seriousViolations(page)).toEqual([]);
     await screenshot(page, 'check');
+    // The verdict and the diagram with its opened rule: the picture docs/ui.md shows.
+    const top = await page.locator('.verdict').boundingBox();
+    const diagram = await page.locator('section', { has: page.locator('svg.sequence') }).boundingBox();
+    if (top === null || diagram === null) throw new Error('the verdict or the diagram is not on the page');
+    // Bounding boxes are relative to the viewport; a full-page clip is relative to the page.
+    const scrolled = await page.evaluate(() => (globalThis as unknown as { scrollY: number }).scrollY);
+    await page.screenshot({
+      path: `${ARTIFACTS}/check-diagram.png`,
+      fullPage: true,
+      clip: { x: 0, y: top.y + scrolled - 16, width: 1360, height: diagram.y + diagram.height - top.y + 32 },
+    });
   });
 
   it('can be used with the keyboard alone', async () => {

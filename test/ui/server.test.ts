@@ -1,7 +1,10 @@
 // The local API's defences, over real HTTP on loopback: each refusal, and proof that a refused request
 // probed nothing (the target server counts what reaches it).
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startUiServer, type UiServer } from '../../src/ui/server/server.js';
@@ -230,6 +233,36 @@ describe('corskit ui: the page and its inputs', () => {
     expect(JSON.parse(badUrl.body).error).toMatch(/not an absolute URL/);
     const big = await send(ui, '/api/check', { method: 'POST', headers, body: 'x'.repeat(300 * 1024) });
     expect(big.status).toBe(400);
+  });
+
+  it('--open hands its URL to the desktop opener', async () => {
+    const bin = mkdtempSync(join(tmpdir(), 'corskit-open-'));
+    const opened = join(bin, 'opened.txt');
+    // The opener corskit calls: xdg-open on Linux, open on macOS.
+    for (const name of ['xdg-open', 'open'])
+      writeFileSync(join(bin, name), `#!/bin/sh\necho "$1" > "${opened}"\n`, { mode: 0o755 });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/main.ts', 'ui', '--port', '0', '--open'],
+      {
+        cwd: ROOT,
+        env: { ...process.env, PATH: `${bin}:${process.env.PATH}` },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    try {
+      let out = '';
+      child.stdout.on('data', (c: Buffer) => {
+        out += c.toString();
+      });
+      await expect
+        .poll(() => existsSync(opened) && readFileSync(opened, 'utf8').trim(), { timeout: 20_000 })
+        .toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+      expect(out).toContain(readFileSync(opened, 'utf8').trim());
+    } finally {
+      child.kill('SIGTERM');
+      rmSync(bin, { recursive: true, force: true });
+    }
   });
 
   it('refuses to listen on a non-loopback address, in one line with exit status 2', async () => {

@@ -45,7 +45,7 @@ export function tokenValid(req: IncomingMessage, token: string): boolean {
 }
 
 /** corskit's own policy for the API: only the UI's origin, only what the page sends. */
-export function apiPolicy(uiOrigin: string): CorsPolicy {
+export function uiApiPolicy(uiOrigin: string): CorsPolicy {
   return createCorsPolicy({
     origins: [uiOrigin],
     methods: ['POST'],

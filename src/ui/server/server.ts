@@ -13,11 +13,11 @@ import {
   authorityOf,
   hostAllowed,
   isLoopbackListenHost,
-  apiPolicy as makeApiPolicy,
   newToken,
   originAllowed,
   SECURITY_HEADERS,
   tokenValid,
+  uiApiPolicy,
 } from './security.js';
 
 export interface UiServerOptions {
@@ -201,7 +201,7 @@ export async function startUiServer(options: UiServerOptions = {}): Promise<UiSe
   const { port } = server.address() as AddressInfo;
   state.authority = authorityOf(host, port);
   const origin = `http://${state.authority}`;
-  state.policy = makeApiPolicy(origin);
+  state.policy = uiApiPolicy(origin);
   state.cors = cors(state.policy);
   return {
     url: `${origin}/`,

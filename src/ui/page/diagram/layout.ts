@@ -224,7 +224,14 @@ export function layoutSequence(input: LayoutInput): SequenceLayout {
         note(i, 'error', `✗ ${e.error}${e.detail !== undefined ? `: ${e.detail}` : ''}`);
         break;
       case 'result':
-        note(i, e.outcome, `${e.outcome.toUpperCase()}: ${e.detail}`);
+        // A blocked fetch's detail is the whole console message, shown next to the diagram already.
+        note(
+          i,
+          e.outcome,
+          e.outcome === 'blocked' && e.detail.length > 100
+            ? 'BLOCKED: fetch() rejects and the page reads nothing; open ✗ for the rule'
+            : `${e.outcome.toUpperCase()}: ${e.detail}`,
+        );
         break;
     }
   });

@@ -20,6 +20,11 @@ const ALLOW_ORIGIN =
 
 /** Failure codes (Chromium's CorsError names) to their rule. */
 const BY_CODE: Readonly<Record<string, Omit<Rule, 'section' | 'href'> & { at: typeof CORS_CHECK }>> = {
+  InvalidResponse: {
+    title: 'No usable response',
+    text: 'The browser got no response it could check (the request failed, or the answer was not HTTP), so the CORS check cannot pass.',
+    at: CORS_CHECK,
+  },
   MissingAllowOriginHeader: {
     title: 'No Access-Control-Allow-Origin',
     text: `The response carries no Access-Control-Allow-Origin header, so the browser hides it from the page. ${ALLOW_ORIGIN}`,

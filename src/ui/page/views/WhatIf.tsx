@@ -324,7 +324,7 @@ function HeaderLines(props: {
       {props.label} <span class="muted">(one “Name: value” per line)</span>
       <textarea
         name={props.name}
-        rows={Math.max(2, text.split('\n').length)}
+        rows={Math.max(2, text.split('\n').length + 1)}
         value={text}
         spellcheck={false}
         onInput={(e) => {
