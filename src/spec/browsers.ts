@@ -1,6 +1,6 @@
 // Browser profiles: where real browsers depart from the text of the Fetch Standard, as data.
 // Algorithms read these fields; no algorithm tests a browser's name.
-import type { ExtraSafelistedValueRule } from './headers.js';
+import type { ExtraSafelistedValueRule } from './safelisted-request-headers.js';
 
 export type BrowserName = 'spec' | 'chrome' | 'firefox' | 'safari';
 

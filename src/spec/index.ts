@@ -10,6 +10,7 @@ export * from './origin-comparison.js';
 export * from './preflight.js';
 export * from './redirect.js';
 export * from './request.js';
+export * from './safelisted-request-headers.js';
 export * from './site.js';
 export {
   asciiCaseInsensitiveEquals,

@@ -5,7 +5,6 @@ import { BROWSER_PROFILES } from './browsers.js';
 import { corsCheck } from './check.js';
 import { type CorsError, toPreflightCode } from './errors.js';
 import {
-  corsUnsafeRequestHeaderNames,
   extractHeaderListValues,
   getHeader,
   type HeaderList,
@@ -15,6 +14,7 @@ import {
 import { isCorsSafelistedMethod, isForbiddenMethod, isMethod, normalizeMethod } from './methods.js';
 import { isSameOrigin, type Origin, originOfUrl } from './origin.js';
 import { authorRequestHeaders, type CredentialsMode, type RequestMode } from './request.js';
+import { corsUnsafeRequestHeaderNames } from './safelisted-request-headers.js';
 import { asciiCaseInsensitiveEquals } from './tokens.js';
 
 /** What a cache lookup needs to answer; implemented by `CorsPreflightCache`. */

@@ -1,6 +1,7 @@
 // The request fields CORS reads: Fetch §2.2.5 "Requests".
-import { type HeaderList, isForbiddenRequestHeader, isNoCorsSafelistedRequestHeader } from './headers.js';
+import { type HeaderList, isForbiddenRequestHeader } from './headers.js';
 import { type Origin, serializeOrigin } from './origin.js';
+import { isNoCorsSafelistedRequestHeader } from './safelisted-request-headers.js';
 
 /** Fetch §2.2.5 request "mode" (navigate and websocket are not CORS requests). */
 export type RequestMode = 'cors' | 'no-cors' | 'same-origin';
