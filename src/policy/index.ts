@@ -1,4 +1,6 @@
 // Server policy: config -> validate -> compile -> decide(request) -> response headers.
+
+export type { PublicSuffixListDomain } from '../spec/origin.js';
 export type {
   ConfigProblem,
   ConfigWarning,
@@ -21,5 +23,6 @@ export {
   type SyncCorsPolicy,
   toCorsPolicy,
 } from './policy.js';
+export { usePublicSuffixList } from './public-suffix.js';
 export { reasonMessage } from './reasons.js';
 export { appendVary } from './vary.js';

@@ -23,6 +23,15 @@ function loadPublicSuffixList(): PublicSuffixListDomain | null {
   }
 }
 
+/**
+ * Hands corskit the Public Suffix List where it cannot load it by itself (Cloudflare Workers, browsers:
+ * no synchronous `require`). Call it once before `createCorsPolicy` with tldts's `getDomain`:
+ * `import { getDomain } from 'tldts'; usePublicSuffixList(getDomain);`. Node, Bun and Deno need nothing.
+ */
+export function usePublicSuffixList(domainOf: PublicSuffixListDomain): void {
+  getDomain = domainOf;
+}
+
 /** The registrable domain of `host` by the Public Suffix List; undefined when the list cannot be loaded here. */
 export function registrableDomainOf(host: string): string | null | undefined {
   if (getDomain === undefined) getDomain = loadPublicSuffixList();

@@ -293,7 +293,7 @@ function readOriginEntry(entry: unknown, path: string, flags: Flags, found: Find
       found.problem(
         path,
         `"${entry}" cannot be checked against the Public Suffix List: this runtime cannot load it synchronously`,
-        `create the policy where Node's require is available (Node, Bun, Deno), or list the subdomains one by one`,
+        `pass tldts's getDomain to usePublicSuffixList() once before createCorsPolicy (import { getDomain } from 'tldts'), or list the subdomains one by one`,
       );
       return null;
     }

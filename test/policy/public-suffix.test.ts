@@ -62,4 +62,24 @@ describe('without a synchronous require (a Workers bundle, a browser)', () => {
       }),
     ).not.toThrow();
   });
+
+  it('usePublicSuffixList hands the list over: *. patterns are checked again, public suffixes refused', async () => {
+    vi.resetModules();
+    vi.spyOn(process, 'getBuiltinModule').mockReturnValue(undefined as never);
+    const { createCorsPolicy, CorsConfigError, usePublicSuffixList } = await import('../../src/index.js');
+    const { getDomain } = await import('tldts');
+    try {
+      createCorsPolicy({ origins: ['https://*.example.com'] });
+      expect.unreachable('a *. pattern needs the list');
+    } catch (error) {
+      expect((error as InstanceType<typeof CorsConfigError>).problems[0]?.fix).toContain(
+        'usePublicSuffixList',
+      );
+    }
+    usePublicSuffixList(getDomain);
+    expect(createCorsPolicy({ origins: ['https://*.example.com'] }).describe().origins).toEqual([
+      'https://*.example.com',
+    ]);
+    expect(() => createCorsPolicy({ origins: ['https://*.github.io'] })).toThrow(/public suffix/);
+  });
 });
