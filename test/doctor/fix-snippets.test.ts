@@ -206,6 +206,21 @@ describe.each(CASES.map((c) => c.name))('%s', (name) => {
   });
 });
 
+describe('the harness can fail', () => {
+  it('a snippet that lost a header it needs is blocked when replayed', async () => {
+    const { report, fix } = fixes.find((f) => f.name === CASES[1]?.name) as (typeof fixes)[number];
+    const broken = fix.expressCors.replace("'Authorization'", "'X-Other'");
+    expect(broken).not.toBe(fix.expressCors);
+    const server = await DIALECTS.expressCors(broken);
+    try {
+      const result = await replay(report, server.base);
+      expect(result.error?.code).toBe('HeaderDisallowedByPreflightResponse');
+    } finally {
+      await server.close();
+    }
+  });
+});
+
 const run = promisify(execFile);
 
 async function freePort(): Promise<number> {

@@ -200,6 +200,25 @@ describe('the fix widens what the server sends', () => {
   });
 });
 
+describe('the proof follows the chosen browser', () => {
+  it.each(['firefox', 'safari'] as const)('%s', async (browser) => {
+    const report = await runCheck({
+      url: `${api.base}/items`,
+      origin: PAGE,
+      method: 'PUT',
+      headers: [
+        ['Content-Type', 'application/json'],
+        ['X-Trace', '1'],
+      ],
+      credentials: true,
+      browser,
+    });
+    expect(report.verdict).toBe('blocked');
+    expectProven(report.fixes, exchangeOf(report));
+    expect(report.fixes.preflight).toContainEqual(['Access-Control-Allow-Headers', 'Content-Type, X-Trace']);
+  });
+});
+
 describe('check as the browser, before and while sending', () => {
   it('says before sending that it sends the real request', async () => {
     const order: string[] = [];
