@@ -5,7 +5,8 @@
 // throws, that no written header is malformed (CR, LF, NUL, a character above U+00FF, or a hostile value
 // echoed), and that RSS after the run is within 10% of RSS after the warm-up; reports p50/p99 per kind.
 //
-//   npx tsx bench/soak.bench.ts [requests-per-adapter]      (npm run bench:soak)
+//   node --expose-gc --import tsx bench/soak.bench.ts [requests-per-adapter] [adapter-regexp]
+//   (npm run bench:soak)
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
 import { Context } from 'hono';
@@ -292,7 +293,8 @@ console.log(
   `\n### Soak (${await machine()}; ${TOTAL.toLocaleString('en-US')} requests per adapter after ${WARMUP.toLocaleString('en-US')} of warm-up; in process)\n`,
 );
 let failed = false;
-for (const [name, driver, kinds] of runs) {
+const only = new RegExp(process.argv[3] ?? '.');
+for (const [name, driver, kinds] of runs.filter(([name]) => only.test(name))) {
   const r = await soak(name, driver, kinds);
   const ok = r.exceptions === 0 && r.bad === null && r.growth < 0.1;
   failed ||= !ok;

@@ -27,6 +27,10 @@ await build({
 
 const TARGETS: readonly { name: string; code: string }[] = [
   { name: "require('cors') (baseline)", code: "createRequire(import.meta.url)('cors')" },
+  {
+    name: 'import() of an empty ES module (the ESM loader alone)',
+    code: "await import('data:text/javascript,export default 1')",
+  },
   { name: "import('corskit')", code: "await import('corskit')" },
   { name: "import('corskit/express')", code: "await import('corskit/express')" },
   { name: "import('corskit/node')", code: "await import('corskit/node')" },

@@ -561,19 +561,12 @@ export function* runFetch(
           url,
           location.href,
         );
-      events.push({
-        step: 'redirect',
-        from: url,
-        to: next.request.currentUrl,
-        status: response.status,
-        method: next.request.method,
-        tainted: next.request.taintedOrigin,
-        removedHeaders: next.removedHeaders,
-      });
+      const from = url;
       url = next.request.currentUrl;
       method = next.request.method;
       headers = headerPairs(next.request.headers);
       hasBody = next.request.hasBody;
+      const removedHeaders = [...next.removedHeaders];
       // Methods the browser turns into GET at a redirect to another origin (profile data).
       if (
         profile.crossOriginRedirectRewritesToGet.includes(method) &&
@@ -581,8 +574,21 @@ export function* runFetch(
       ) {
         method = 'GET';
         hasBody = false;
-        headers = headers.filter(([n]) => !isRequestBodyHeaderName(n));
+        headers = headers.filter(([n]) => {
+          const drop = isRequestBodyHeaderName(n);
+          if (drop) removedHeaders.push(n);
+          return !drop;
+        });
       }
+      events.push({
+        step: 'redirect',
+        from,
+        to: url,
+        status: response.status,
+        method,
+        tainted: next.request.taintedOrigin,
+        removedHeaders,
+      });
       taintedOrigin = next.request.taintedOrigin;
       redirectCount = next.request.redirectCount;
       continue;

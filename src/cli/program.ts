@@ -11,6 +11,7 @@ import { runDemo } from './demo.js';
 import { addExplainCommand } from './explain-command.js';
 import { browserOption, collectPageHeader, positive, readInput } from './options.js';
 import { checkScenarioFile } from './scenario-schema.js';
+import { addUiCommand } from './ui-command.js';
 
 const VERSION = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'))
   .version as string;
@@ -149,6 +150,7 @@ export function buildProgram(): Command {
 
   addExplainCommand(program);
   addAuditCommand(program);
+  addUiCommand(program);
 
   for (const command of program.commands)
     command.showHelpAfterError(`(run 'corskit ${command.name()} --help' for usage)`);

@@ -116,8 +116,9 @@ export interface BrowserProfile {
    * error), even where the standard allows it: towards the request's own origin, or in no-cors mode.
    */
   readonly blocksRedirectToUrlWithCredentials: boolean;
-  /** Whether that network error comes before the standard's CORS checks of the Location (Firefox), so
-   *  that no redirect to a URL with credentials ever reports RedirectContainsCredentials. */
+  /** Whether a cors-mode redirect to a URL with credentials fails as a plain network error before the
+   *  standard's checks, when the response is CORS-tainted or the URL is another origin than the page's
+   *  (Firefox: never RedirectContainsCredentials; a same-origin hop is followed). */
   readonly credentialsRedirectFailsFirst: boolean;
 }
 

@@ -180,17 +180,9 @@ function isSafelistedContentTypeEssence(essence: string): boolean {
   );
 }
 
-/** What follows the last comma outside double quotes (the whole value when there is none). Linear. */
+/** What follows the last comma (a safelisted Content-Type holds no `"`, so no comma is quoted). */
 function lastListElement(value: string): string {
-  let quoted = false;
-  let start = 0;
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (quoted && c === 0x5c) i++;
-    else if (c === 0x22) quoted = !quoted;
-    else if (c === 0x2c && !quoted) start = i + 1;
-  }
-  return value.slice(start);
+  return value.slice(value.lastIndexOf(',') + 1);
 }
 
 function isDigits(value: string, from: number, to: number): boolean {

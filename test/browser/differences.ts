@@ -96,6 +96,18 @@ Access-Control-Request-Method and -Headers), whether the request itself reached 
 redirected request where the engines differ in what they sent, every request in order with its Origin header. Hosts are placeholders:
 \`page.test\` is the page, \`server.test\` the server it calls, \`other.test\` a third origin.
 
+How each engine is driven (all from Debian's packages, never a downloaded browser):
+
+- Chromium 156 through \`playwright-core\`, headless; CORS error codes come from DevTools, console lines
+  from the page.
+- Firefox ESR 153 through \`puppeteer-core\` 24 over WebDriver BiDi, headless, four pages in separate user
+  contexts; its "Cross-Origin Request Blocked" lines arrive as BiDi \`log.entryAdded\` entries.
+- WebKitGTK 2.50's MiniBrowser under its own Xvfb display. WebKit's automation sessions print no console
+  messages, so MiniBrowser is not automated: it opens a page that asks the test's server for the next
+  fetches, runs them one at a time between marker lines, and posts back what script saw. Started with
+  \`--enable-write-console-messages-to-stdout=true\`, it writes every console message to its output, so
+  WebKit's messages are compared exactly too.
+
 | id | family | scenario | ${ENGINES.map((e) => e.label).join(' | ')} |
 |---|---|---|---|---|---|
 ${rows.join('\n')}

@@ -32,6 +32,13 @@ export class FirefoxHarness {
     this.#server = server;
   }
 
+  /** The loopback servers the cases run against (to replay a case with another client). */
+  get server(): CaseServer {
+    const server = this.#server;
+    if (server === undefined) throw new Error('the harness has no server: start() failed');
+    return server;
+  }
+
   get stray(): readonly string[] {
     return this.#server.stray;
   }
@@ -51,7 +58,7 @@ export class FirefoxHarness {
         executablePath,
         timeout: 60_000,
       });
-      for (let i = 0; i < PAGES; i++) harness.#targets.push(await harness.#openPage());
+      harness.#targets.push(...(await Promise.all(Array.from({ length: PAGES }, () => harness.#openPage()))));
     } catch (err) {
       await harness.close();
       throw err;

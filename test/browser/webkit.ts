@@ -115,6 +115,13 @@ export class WebKitHarness {
     this.#home = home;
   }
 
+  /** The loopback servers the cases run against (to replay a case with another client). */
+  get server(): CaseServer {
+    const server = this.#server;
+    if (server === undefined) throw new Error('the harness has no server: start() failed');
+    return server;
+  }
+
   get stray(): readonly string[] {
     return this.#server?.stray ?? [];
   }
