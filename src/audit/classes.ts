@@ -1,6 +1,7 @@
 // The misconfiguration classes of `corskit audit` (ids from DESIGN.md, severities from
 // reference/misconfigurations.md): what each means, how bad it is with and without credentials, its CWE.
 
+/** The stable ids of the misconfiguration classes. */
 export type AuditFindingId =
   | 'reflect-any-origin'
   | 'null-origin'
@@ -21,8 +22,10 @@ export type AuditFindingId =
   | 'preflight-reflects-method'
   | 'preflight-reflects-headers';
 
+/** How bad a finding is. */
 export type AuditSeverity = 'high' | 'medium' | 'low' | 'info';
 
+/** A misconfiguration class: what it is, why it matters, its severities and CWE. */
 export interface AuditClass {
   readonly id: AuditFindingId;
   /** One line: what the server does wrong. */
@@ -175,6 +178,7 @@ export const AUDIT_CLASSES: Readonly<Record<AuditFindingId, AuditClass>> = Objec
   ),
 });
 
+/** Every finding id, in the order of DESIGN.md. */
 export const AUDIT_FINDING_IDS = Object.freeze(Object.keys(AUDIT_CLASSES) as AuditFindingId[]);
 
 const RANK: Readonly<Record<AuditSeverity, number>> = { high: 3, medium: 2, low: 1, info: 0 };

@@ -22,6 +22,7 @@ import { sortFindings } from './classify.js';
 import type { AuditFinding, EvidenceExchange } from './evidence.js';
 import { randomLabel, THIRD_PARTY_ORIGINS } from './origins.js';
 
+/** The static audit of a corskit config: whether it is valid, its problems, its findings. */
 export interface PolicyAuditReport {
   /** Whether createCorsPolicy accepts the config. */
   readonly valid: boolean;
@@ -30,6 +31,7 @@ export interface PolicyAuditReport {
   readonly findings: readonly AuditFinding[];
 }
 
+/** How the static audit runs. */
 export interface PolicyAuditOptions {
   /** Source of random DNS labels (tests). */
   readonly label?: () => string;

@@ -33,6 +33,7 @@ import { buildFix, type Fix } from './fixes.js';
 import { type ObservedExchange, observedExchanges, observedRisks, type Risk } from './risks.js';
 import { parseTargetUrl, UsageError } from './usage.js';
 
+/** What `corskit check` sends, from which page origin, as which browser. */
 export interface CheckOptions {
   readonly url: string;
   readonly origin: string;
@@ -61,6 +62,7 @@ export type Verdict =
   | 'type-error'
   | 'preflight-only';
 
+/** A risk seen in the exchange, even when it was allowed: an audit finding id or a check-only one. */
 export interface Warning {
   readonly id: Risk['id'] | 'authorization-via-wildcard' | 'max-age-over-cap' | 'simple-request-ran';
   readonly message: string;
@@ -73,6 +75,7 @@ export interface ProbeExchange {
   readonly response: IncomingResponse;
 }
 
+/** Everything `corskit check` found: verdict, origins, timeline events, the proven fix or the page's advice, warnings. */
 export interface CheckReport {
   readonly url: string;
   readonly origin: string;
@@ -117,17 +120,45 @@ function randomLabel(): string {
   return `corskit-${Math.random().toString(36).slice(2, 10)}`;
 }
 
-/** Chrome's words when fetch() refuses a header before sending (Fetch §5.1 Headers "append"). */
-const HEADER_TYPE_ERRORS = {
-  latin1:
-    "TypeError: Failed to execute 'fetch' on 'Window': Failed to read the 'headers' property from 'RequestInit': String contains non ISO-8859-1 code point.",
-  name: "TypeError: Failed to execute 'fetch' on 'Window': Invalid name",
-  value: "TypeError: Failed to execute 'fetch' on 'Window': Invalid value",
-} as const;
+/** Why fetch() throws before sending anything (Fetch §5.1 Headers "append", §5.3 Request constructor). */
+type FetchRefusal =
+  | { readonly kind: 'latin1'; readonly index: number; readonly code: number }
+  | { readonly kind: 'name'; readonly name: string }
+  | { readonly kind: 'value'; readonly value: string }
+  | { readonly kind: 'method'; readonly method: string }
+  | { readonly kind: 'credentials'; readonly url: string };
+
+/**
+ * The TypeError each browser throws, in its own words (captured from Chromium and Firefox ESR; Safari's
+ * were not captured, so it gets the words without Chrome's frame).
+ */
+export function fetchTypeError(browser: BrowserName, r: FetchRefusal): string {
+  if (browser === 'firefox') {
+    const firefox = {
+      latin1: () =>
+        `Cannot convert value in record<ByteString, ByteString> branch of (sequence<sequence<ByteString>> or record<ByteString, ByteString>) to ByteString because the character at index ${(r as { index: number }).index} has value ${(r as { code: number }).code} which is greater than 255.`,
+      name: () => `${(r as { name: string }).name.toLowerCase()} is an invalid header name.`,
+      value: () => `${(r as { value: string }).value} is an invalid header value.`,
+      method: () => `Invalid request method ${(r as { method: string }).method}.`,
+      credentials: () => `${(r as { url: string }).url} is an url with embedded credentials.`,
+    };
+    return `TypeError: Window.fetch: ${firefox[r.kind]()}`;
+  }
+  const chrome = {
+    latin1: () =>
+      "Failed to read the 'headers' property from 'RequestInit': String contains non ISO-8859-1 code point.",
+    name: () => 'Invalid name',
+    value: () => 'Invalid value',
+    method: () => `'${(r as { method: string }).method}' HTTP method is unsupported.`,
+    credentials: () =>
+      `Request cannot be constructed from a URL that includes credentials: ${(r as { url: string }).url}`,
+  };
+  return `TypeError: ${browser === 'safari' ? '' : "Failed to execute 'fetch' on 'Window': "}${chrome[r.kind]()}`;
+}
 
 interface PreparedHeaders {
   readonly headers: [string, string][];
-  readonly typeError: { readonly message: string; readonly advice: string } | null;
+  readonly typeError: { readonly refusal: FetchRefusal; readonly advice: string } | null;
   readonly dropped: string[];
 }
 
@@ -144,7 +175,7 @@ export function prepareRequestHeaders(headers: HeaderList): PreparedHeaders {
             headers: [],
             dropped,
             typeError: {
-              message: HEADER_TYPE_ERRORS.latin1,
+              refusal: { kind: 'latin1', index: i, code: s.charCodeAt(i) },
               advice: `The header ${name} holds "${s[i]}", outside Latin-1: fetch() throws before sending anything. Encode the value first (encodeURIComponent, or base64 of its UTF-8 bytes) and decode it on the server.`,
             },
           };
@@ -155,7 +186,7 @@ export function prepareRequestHeaders(headers: HeaderList): PreparedHeaders {
         headers: [],
         dropped,
         typeError: {
-          message: HEADER_TYPE_ERRORS.name,
+          refusal: { kind: 'name', name },
           advice: `"${name}" is not a header name (an HTTP token): fetch() throws before sending anything. Use letters, digits and - only.`,
         },
       };
@@ -164,7 +195,7 @@ export function prepareRequestHeaders(headers: HeaderList): PreparedHeaders {
         headers: [],
         dropped,
         typeError: {
-          message: HEADER_TYPE_ERRORS.value,
+          refusal: { kind: 'value', value },
           advice: `The value of ${name} holds a NUL, CR or LF: fetch() throws before sending anything. Remove them.`,
         },
       };
@@ -232,7 +263,8 @@ export async function runCheck(opts: CheckOptions): Promise<CheckReport> {
   } as const;
   const common = { url: opts.url, origin: opts.origin, request, browser, origins, notes, probes: [] };
   if (prepared.typeError !== null) {
-    const { message, advice } = prepared.typeError;
+    const { advice } = prepared.typeError;
+    const message = fetchTypeError(browser, prepared.typeError.refusal);
     const result: SimResult = {
       outcome: 'blocked',
       preflight: { sent: false },
@@ -272,7 +304,19 @@ export async function runCheck(opts: CheckOptions): Promise<CheckReport> {
   if (plan.kind !== 'type-error') opts.onBeforeSend?.(sendingNotice(opts));
   const sim = new BrowserSim({ transport, browser, origin: opts.origin });
   const raw = await sim.fetch(opts.url, request);
-  const result = withheld ? withoutWithheld(raw) : raw;
+  const refusal: FetchRefusal | null =
+    plan.kind !== 'type-error'
+      ? null
+      : plan.reason.includes('HTTP method is unsupported')
+        ? { kind: 'method', method }
+        : plan.reason.includes('includes credentials')
+          ? { kind: 'credentials', url: opts.url }
+          : null;
+  const result = withheld
+    ? withoutWithheld(raw)
+    : refusal !== null
+      ? { ...raw, error: { code: 'TypeError' as const, message: fetchTypeError(browser, refusal) } }
+      : raw;
   const verdict = verdictOf(result, origins.sameOrigin, withheld);
   const tainted = result.events.find((e) => e.step === 'redirect' && e.tainted);
   if (tainted?.step === 'redirect')
@@ -360,9 +404,9 @@ function withoutWithheld(result: SimResult): SimResult {
 
 function typeErrorAdvice(result: SimResult, method: string): string {
   const message = result.error?.message ?? '';
-  if (message.includes('includes credentials'))
+  if (message.includes('includes credentials') || message.includes('embedded credentials'))
     return 'Remove the user name and password from the URL: fetch() refuses such URLs. Send credentials in an Authorization header instead (the server must then allow it in the preflight).';
-  if (message.includes('HTTP method is unsupported'))
+  if (message.includes('HTTP method is unsupported') || message.includes('Invalid request method'))
     return `${normalizeMethod(method)} is a forbidden method: no browser lets a page send it, whatever the server says. Use another method (a server-side tunnel for CONNECT, GET or POST for the rest).`;
   return `fetch() refuses this request before sending it (${message}): change the request in the page's code.`;
 }

@@ -77,6 +77,7 @@ function renderFix(report: Pick<CheckReport, 'fixes' | 'pageAdvice'>, opts: Repo
   return lines;
 }
 
+/** The text report of a check: origins, timeline, verdict, console message, fix or advice, warnings. */
 export function renderCheck(report: CheckReport, opts: ReportOptions): string {
   const s = opts.style;
   const lines: string[] = [];

@@ -2,7 +2,8 @@
 // built package, imported with the real library (corskit, express + cors, fastify + @fastify/cors,
 // hono, koa + @koa/cors), or put into an nginx configuration that `nginx -t` accepts and nginx
 // serves. The page's request then goes to that server over loopback HTTP, and the simulator must
-// allow it. npm test builds first, so `corskit` resolves to this package's own dist (self-reference).
+// allow it. npm test builds first, so `corskit` resolves to this package's own dist (self-reference);
+// the modules are written under .snippets-run/ at the package root.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -81,7 +82,8 @@ const CASES: {
 
 let api: Served;
 const fixes: { name: string; report: CheckReport; fix: Fix }[] = [];
-const runDir = existsSync(join(ROOT, 'dist')) ? join(ROOT, 'dist') : ROOT;
+// Inside the package (so `corskit` resolves to its own built exports), outside dist/ (which ships).
+const runDir = join(ROOT, '.snippets-run');
 let dir = '';
 
 beforeAll(async () => {
@@ -93,7 +95,7 @@ beforeAll(async () => {
     fixes.push({ name: c.name, report, fix: report.fixes });
   }
   mkdirSync(runDir, { recursive: true });
-  dir = mkdtempSync(join(runDir, '.fix-snippets-'));
+  dir = mkdtempSync(join(runDir, 'run-'));
 });
 afterAll(async () => {
   await api?.close();
@@ -200,6 +202,21 @@ describe.each(CASES.map((c) => c.name))('%s', (name) => {
       expect(result.outcome).toBe('allowed');
     } finally {
       await nginx.close();
+    }
+  });
+});
+
+describe('the harness can fail', () => {
+  it('a snippet that lost a header it needs is blocked when replayed', async () => {
+    const { report, fix } = fixes.find((f) => f.name === CASES[1]?.name) as (typeof fixes)[number];
+    const broken = fix.expressCors.replace("'Authorization'", "'X-Other'");
+    expect(broken).not.toBe(fix.expressCors);
+    const server = await DIALECTS.expressCors(broken);
+    try {
+      const result = await replay(report, server.base);
+      expect(result.error?.code).toBe('HeaderDisallowedByPreflightResponse');
+    } finally {
+      await server.close();
     }
   });
 });

@@ -98,7 +98,9 @@ describe('no safe server change: the page is told what to change', () => {
     );
     expect(seen).toEqual([]);
     expect(report.verdict).toBe('type-error');
-    expect(report.error?.message).toBe("TypeError: 'CONNECT' HTTP method is unsupported.");
+    expect(report.error?.message).toBe(
+      "TypeError: Failed to execute 'fetch' on 'Window': 'CONNECT' HTTP method is unsupported.",
+    );
     expect(report.fixes).toBeNull();
     expect(report.pageAdvice.join(' ')).toMatch(/CONNECT is a forbidden method/);
     expect(report.result.events.some((e) => e.step === 'request' || e.step === 'preflight-request')).toBe(
@@ -116,12 +118,34 @@ describe('no safe server change: the page is told what to change', () => {
     expect(report.pageAdvice.join(' ')).toMatch(/outside Latin-1.*Encode the value/);
   });
 
+  it.each([
+    [{ method: 'CONNECT' }, 'TypeError: Window.fetch: Invalid request method CONNECT.'],
+    [
+      { headers: [['X-Name', 'Zoë €']] as [string, string][] },
+      'TypeError: Window.fetch: Cannot convert value in record<ByteString, ByteString> branch of (sequence<sequence<ByteString>> or record<ByteString, ByteString>) to ByteString because the character at index 4 has value 8364 which is greater than 255.',
+    ],
+    [
+      { headers: [['X Trace', '1']] as [string, string][] },
+      'TypeError: Window.fetch: x trace is an invalid header name.',
+    ],
+  ])("in Firefox's words: %j", async (request, words) => {
+    const { report, seen } = await sentTo('/none', () =>
+      runCheck({ url: `${api.base}/none`, origin: PAGE, browser: 'firefox', ...request }),
+    );
+    expect(seen).toEqual([]);
+    expect(report.verdict).toBe('type-error');
+    expect(report.error?.message).toBe(words);
+    expect(report.pageAdvice).toHaveLength(1);
+  });
+
   it('credentials in the URL: a TypeError, nothing sent', async () => {
     const url = `${api.base.replace('http://', 'http://user:pw@')}/none`;
     const { report, seen } = await sentTo('/none', () => runCheck({ url, origin: PAGE }));
     expect(seen).toEqual([]);
     expect(report.verdict).toBe('type-error');
-    expect(report.error?.message).toContain('includes credentials');
+    expect(report.error?.message).toBe(
+      `TypeError: Failed to execute 'fetch' on 'Window': Request cannot be constructed from a URL that includes credentials: ${url}`,
+    );
   });
 
   it('a Cookie header: dropped with a note, as fetch() drops it; the fix never lists it', async () => {
@@ -197,6 +221,25 @@ describe('the fix widens what the server sends', () => {
     const json = checkJson(report) as { fixes: { proven: boolean; koaCors: string } };
     expect(json.fixes.proven).toBe(true);
     expect(json.fixes.koaCors).toContain("allowHeaders: ['Content-Type', 'Authorization']");
+  });
+});
+
+describe('the proof follows the chosen browser', () => {
+  it.each(['firefox', 'safari'] as const)('%s', async (browser) => {
+    const report = await runCheck({
+      url: `${api.base}/items`,
+      origin: PAGE,
+      method: 'PUT',
+      headers: [
+        ['Content-Type', 'application/json'],
+        ['X-Trace', '1'],
+      ],
+      credentials: true,
+      browser,
+    });
+    expect(report.verdict).toBe('blocked');
+    expectProven(report.fixes, exchangeOf(report));
+    expect(report.fixes.preflight).toContainEqual(['Access-Control-Allow-Headers', 'Content-Type, X-Trace']);
   });
 });
 
