@@ -312,6 +312,8 @@ function HeaderLines(props: {
         rows={Math.max(2, text.split('\n').length + 1)}
         value={text}
         spellcheck={false}
+        // A wrapped line would read as a second header.
+        wrap="off"
         onInput={(e) => {
           setText(e.currentTarget.value);
           props.onChange(parseHeaderLines(e.currentTarget.value));
