@@ -5,6 +5,7 @@ import {
   type CorsDecision,
   type CorsPolicy,
   type CorsPolicyConfig,
+  type CorsRequest,
   createCorsPolicy,
   toCorsPolicy,
 } from '../policy/index.js';
@@ -18,6 +19,11 @@ declare module 'fastify' {
 
 type RouteSetting = CorsPolicy | CorsPolicyConfig | false | undefined;
 
+/** The Vary tokens still to append when the reply is sent: a reply decoration, so that setting it per
+ *  request keeps the reply's shape (no WeakMap, no new property). */
+const VARY = 'corskitVary';
+type WithVary = FastifyReply & { [VARY]: readonly string[] | null };
+
 /**
  * The plugin: `await app.register(cors(config))` before the routes. It applies to the whole app (it is
  * not encapsulated). Preflights are answered in an onRequest hook, before authentication hooks and
@@ -27,7 +33,6 @@ type RouteSetting = CorsPolicy | CorsPolicyConfig | false | undefined;
 export function cors(policyOrConfig: CorsPolicy | CorsPolicyConfig): FastifyPluginAsync {
   const appPolicy = toCorsPolicy(policyOrConfig);
   const routePolicies = new WeakMap<CorsPolicyConfig, CorsPolicy>();
-  const varyTokens = new WeakMap<FastifyReply, readonly string[]>();
 
   const policyFor = (setting: RouteSetting): CorsPolicy | null => {
     if (setting === undefined) return appPolicy;
@@ -41,18 +46,9 @@ export function cors(policyOrConfig: CorsPolicy | CorsPolicyConfig): FastifyPlug
     return policy;
   };
 
-  const answer = (decision: CorsDecision, reply: FastifyReply, done: HookHandlerDoneFunction): void => {
-    for (const [name, value] of decision.headers) reply.header(name, value);
-    if (decision.vary.length > 0) {
-      reply.header('Vary', appendVary(reply.getHeader('Vary'), decision.vary));
-      varyTokens.set(reply, decision.vary);
-    }
-    if (decision.kind === 'preflight') reply.code(decision.status ?? 204).send();
-    else done();
-  };
-
   const plugin: FastifyPluginAsync = async (app) => {
     const overriddenUrls = new Set<string>();
+    app.decorateReply(VARY, null);
 
     // Build route policies when routes are declared, so config errors throw at startup.
     app.addHook('onRoute', (route) => {
@@ -65,26 +61,29 @@ export function cors(policyOrConfig: CorsPolicy | CorsPolicyConfig): FastifyPlug
     app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done) => {
       const policy = policyFor(request.routeOptions.config?.cors);
       if (policy === null) return done();
-      const decision = policy.decide({ method: request.method, headers: request.headers });
-      if (decision instanceof Promise) decision.then((d) => answer(d, reply, done));
-      else answer(decision, reply, done);
+      const decision = policy.decide(request.raw as CorsRequest); // method and headers, read in place
+      if (decision instanceof Promise) decision.then((d) => answer(d, reply as WithVary, done));
+      else answer(decision, reply as WithVary, done);
     });
 
-    // The handler may have replaced Vary (reply.header overwrites): append ours again.
+    // Vary is written when the reply is sent, after the handler: appending to whatever it set (reply.header
+    // overwrites) costs one write, and every response made after the hook, errors included, gets it.
     app.addHook('onSend', (_request, reply, payload, done) => {
-      const tokens = varyTokens.get(reply);
-      if (tokens !== undefined) reply.header('Vary', appendVary(reply.getHeader('Vary'), tokens));
+      const tokens = (reply as WithVary)[VARY];
+      if (tokens !== null) reply.header('Vary', appendVary(reply.getHeader('Vary'), tokens));
       done(null, payload);
     });
 
     // A preflight is an OPTIONS request: without an OPTIONS route on the path it never reaches the
-    // route that overrides the policy, and the app policy answers it.
+    // route that overrides the policy, and the app policy answers it. Said through process.emitWarning,
+    // so it is seen whatever logger the app has (or none).
     app.addHook('onReady', function (done) {
       for (const url of overriddenUrls) {
         if (!this.hasRoute({ url, method: 'OPTIONS' })) {
-          this.log.warn(
+          process.emitWarning(
             `corskit: ${url} has its own CORS policy, but its preflights are answered by the app policy; ` +
               'declare an OPTIONS route for it with the same config.cors',
+            { code: 'CORSKIT_ROUTE_PREFLIGHT' },
           );
         }
       }
@@ -96,6 +95,17 @@ export function cors(policyOrConfig: CorsPolicy | CorsPolicyConfig): FastifyPlug
     [Symbol.for('skip-override')]: true,
     [Symbol.for('fastify.display-name')]: 'corskit',
   });
+}
+
+function answer(decision: CorsDecision, reply: WithVary, done: HookHandlerDoneFunction): void {
+  for (const [name, value] of decision.headers) reply.header(name, value);
+  if (decision.kind === 'preflight') {
+    if (decision.vary.length > 0) reply.header('Vary', appendVary(reply.getHeader('Vary'), decision.vary));
+    reply.code(decision.status ?? 204).send();
+    return;
+  }
+  if (decision.vary.length > 0) reply[VARY] = decision.vary;
+  done();
 }
 
 function isPolicy(value: CorsPolicy | CorsPolicyConfig): value is CorsPolicy {

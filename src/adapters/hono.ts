@@ -13,19 +13,37 @@ import {
 export function cors(policyOrConfig: CorsPolicy | CorsPolicyConfig): MiddlewareHandler {
   const policy = toCorsPolicy(policyOrConfig);
   return async (c, next) => {
-    const decision = await policy.decide(c.req.raw);
-    if (decision.kind === 'preflight') {
-      const headers = Object.fromEntries(decision.headers);
-      if (decision.vary.length > 0) headers.Vary = appendVary(undefined, decision.vary);
-      // As in corskit/web: a 200 answer states its empty length instead of being sent chunked.
-      if (decision.status === 200) headers['Content-Length'] = '0';
-      return c.body(null, (decision.status ?? 204) as 204, headers);
-    }
-    // Hono hands a thrown Error to app.onError inside next() and stores its response in c.res, so
-    // writing after next() covers error responses too.
+    const decided = policy.decide(c.req.raw);
+    const decision = decided instanceof Promise ? await decided : decided;
+    if (decision.kind === 'preflight') return preflightResponse(c, decision);
+    // Before next(): c.header() goes into the headers Hono prepares for the response the handler makes
+    // with c.text(), c.json(), ... (and app.onError too), so the usual path writes each header once and
+    // leaves the response as Hono built it.
+    for (const [name, value] of decision.headers) c.header(name, value);
+    const vary = decision.vary.length > 0 ? appendVary(undefined, decision.vary) : null;
+    if (vary !== null) c.header('Vary', vary);
     await next();
-    writeHeaders(c, decision);
+    // A handler may return its own Response (new Response(), fetch()) or replace Vary: check, and only
+    // then write again.
+    const headers = c.res.headers;
+    const first = decision.headers[0];
+    if (
+      (first !== undefined && headers.get(first[0]) !== first[1]) ||
+      (vary !== null && headers.get('Vary') !== vary)
+    ) {
+      writeHeaders(c, decision);
+    }
   };
+}
+
+/** The answer to a preflight, headers as a plain object (no Headers built from pairs). */
+function preflightResponse(c: Context, decision: CorsDecision): Response {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of decision.headers) headers[name] = value;
+  if (decision.vary.length > 0) headers.Vary = appendVary(undefined, decision.vary);
+  // As in corskit/web: a 200 answer states its empty length instead of being sent chunked.
+  if (decision.status === 200) headers['Content-Length'] = '0';
+  return c.body(null, (decision.status ?? 204) as 204, headers);
 }
 
 function writeHeaders(c: Context, decision: CorsDecision): void {

@@ -1,10 +1,11 @@
 // corskit/koa: Koa 3 middleware. Thin glue: the policy decides, this file only writes its answer.
-import type { Context, Middleware } from 'koa';
+import type { Context, Middleware, Next } from 'koa';
 import {
   appendVary,
   type CorsDecision,
   type CorsPolicy,
   type CorsPolicyConfig,
+  type CorsRequest,
   toCorsPolicy,
 } from '../policy/index.js';
 
@@ -12,27 +13,35 @@ import {
  *  (OPTIONS included), also when a later middleware throws. Config errors throw here, at startup. */
 export function cors(policyOrConfig: CorsPolicy | CorsPolicyConfig): Middleware {
   const policy = toCorsPolicy(policyOrConfig);
-  return async (ctx, next) => {
-    const decision = await policy.decide({ method: ctx.method, headers: ctx.headers });
-    writeHeaders(ctx, decision);
-    if (decision.kind === 'preflight') {
-      ctx.body = null; // explicit empty body: Koa would otherwise write the status text
-      ctx.status = decision.status ?? 204;
-      return;
-    }
-    try {
-      await next();
-    } catch (error) {
-      throw withErrorHeaders(error, decision);
-    }
-    // The application may have replaced Vary: append ours again.
-    if (!ctx.headerSent) writeVary(ctx, decision.vary);
+  return (ctx, next) => {
+    const decision = policy.decide(ctx.req as CorsRequest); // method and headers, read in place
+    // A decision is a promise only with an originLookup: otherwise no await, no extra tick.
+    return decision instanceof Promise
+      ? decision.then((d) => respond(ctx, next, d))
+      : respond(ctx, next, decision);
   };
 }
 
-function writeHeaders(ctx: Context, decision: CorsDecision): void {
+function respond(ctx: Context, next: Next, decision: CorsDecision): Promise<void> | undefined {
   for (const [name, value] of decision.headers) ctx.set(name, value);
-  writeVary(ctx, decision.vary);
+  if (decision.kind === 'preflight') {
+    writeVary(ctx, decision.vary);
+    // A 204 has no body; a 200 needs an explicit empty one first (Koa would write the status text).
+    if (decision.status !== 204) ctx.body = null;
+    ctx.status = decision.status ?? 204;
+    return undefined;
+  }
+  return afterNext(ctx, next, decision);
+}
+
+/** Vary is written once, after the rest of the app ran: appended to whatever it set. */
+async function afterNext(ctx: Context, next: Next, decision: CorsDecision): Promise<void> {
+  try {
+    await next();
+  } catch (error) {
+    throw withErrorHeaders(error, decision);
+  }
+  if (!ctx.headerSent) writeVary(ctx, decision.vary);
 }
 
 function writeVary(ctx: Context, tokens: readonly string[]): void {

@@ -7,6 +7,7 @@ import type { HeaderList } from '../spec/index.js';
 import type { AuditSeverity } from './classes.js';
 import { classify } from './classify.js';
 import type { AuditFinding } from './evidence.js';
+import { checkAuditInput } from './input.js';
 import { originProbes, randomLabel, type TrustedOrigins, trustedOrigins } from './origins.js';
 import { mapPool, rateLimiter } from './pool.js';
 import {
@@ -78,9 +79,13 @@ interface Run {
   readonly cookieSent: boolean;
 }
 
-/** Audits every URL and summarizes. Throws UsageError for a bad URL or trusted origin, before any request. */
+/**
+ * Audits every URL and summarizes. Throws UsageError for a bad URL or trusted origin, and
+ * RequestInputError for a cookie or header that is not a header value, before any request.
+ */
 export async function runAudit(urls: readonly string[], options: AuditOptions = {}): Promise<AuditReport> {
   if (urls.length === 0) throw new UsageError('no URL to audit: give URLs as arguments or with --file');
+  checkAuditInput(options);
   const targets = urls.map(parseTargetUrl);
   for (const t of targets) trustedOrigins(t, options.trustedOrigins ?? []);
   const limiter = rateLimiter(options.rate);

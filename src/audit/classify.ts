@@ -1,13 +1,20 @@
 // From the answers to the findings: every class is judged on every run. A class is not reported when
 // a broader flaw that was proven explains all its origins (a server that echoes everything also echoes
 // app.example.com.attacker.com: that is one finding, reflect-any-origin, not ten).
+
+import { simulate } from '../browser/index.js';
+import { buildFix } from '../doctor/fixes.js';
+import {
+  invalidAllowOrigin,
+  invalidAllowOriginReason,
+  missingVaryOrigin,
+  wildcardWithCredentials,
+} from '../doctor/risks.js';
 import {
   asciiCaseInsensitiveEquals,
   extractHeaderListValues,
   getHeaderValues,
   isIpAddress,
-  parseOriginHeader,
-  variesOnOrigin,
 } from '../spec/index.js';
 import { AUDIT_CLASSES, type AuditFindingId, compareSeverity, severityOf } from './classes.js';
 import { type AuditEvidence, type AuditFinding, evidenceOf, proofNote, strongest } from './evidence.js';
@@ -102,7 +109,7 @@ function specialCharsDetail(list: readonly Exchange[]): Partial<AuditEvidence> {
 function wildcardFindings(exchanges: readonly Exchange[], ctx: ClassifyContext): AuditFinding[] {
   const star = exchanges.filter((e) => allowOriginOf(e) === '*');
   if (star.length === 0) return [];
-  const withCreds = star.filter(allowsCredentials);
+  const withCreds = wildcardWithCredentials(star);
   if (withCreds.length > 0)
     return [
       finding(
@@ -127,29 +134,11 @@ function wildcardFindings(exchanges: readonly Exchange[], ctx: ClassifyContext):
   ];
 }
 
-/** Why an Access-Control-Allow-Origin value is not one a browser can match, or null when it is fine. */
-export function invalidAllowOriginReason(values: readonly string[]): string | null {
-  if (values.length === 0) return null;
-  if (values.length > 1) return `${values.length} Access-Control-Allow-Origin headers in one response`;
-  const v = values[0] as string;
-  if (v === '*' || v === 'null') return null;
-  if (v.includes('*')) return `a pattern ("${v}"), which browsers compare literally`;
-  if (parseOriginHeader(v).ok) return null;
-  if (v.includes(',') || v.trim().includes(' ')) return `a list of origins ("${v}")`;
-  if (v.endsWith('/')) return `a trailing slash ("${v}")`;
-  return `"${v}", which is not a serialized origin`;
-}
+export { invalidAllowOriginReason };
 
 function invalidFindings(exchanges: readonly Exchange[], ctx: ClassifyContext): AuditFinding[] {
   // An echo of what was sent is judged as a reflection, not here.
-  const bad = exchanges.filter((e) => {
-    const a = answerOf(e);
-    return (
-      a !== null &&
-      !reflects(e) &&
-      invalidAllowOriginReason(getHeaderValues(a.headers, 'Access-Control-Allow-Origin')) !== null
-    );
-  });
+  const bad = invalidAllowOrigin(exchanges);
   if (bad.length === 0) return [];
   const trustedFirst = bad.filter((e) => e.probe === null);
   const proof = strongest(trustedFirst.length > 0 ? trustedFirst : bad, allowsCredentials);
@@ -158,25 +147,10 @@ function invalidFindings(exchanges: readonly Exchange[], ctx: ClassifyContext): 
   return [finding('invalid-allow-origin', proof, ctx, { note: `The server sent ${reason}.` })];
 }
 
-function hasVaryOrigin(e: Exchange): boolean {
-  const a = answerOf(e);
-  return a !== null && variesOnOrigin(a.headers);
-}
-
 function varyFindings(exchanges: readonly Exchange[], ctx: ClassifyContext): AuditFinding[] {
-  const actual = exchanges.filter((e) => e.kind === 'actual' && answerOf(e) !== null);
-  const allowing = actual.filter(reflects);
-  const lacking = allowing.filter((e) => !hasVaryOrigin(e));
-  if (lacking.length === 0) return [];
-  const first = lacking.find((e) => e.probe === null) ?? (lacking[0] as Exchange);
-  const other =
-    allowing.find((e) => e.origin !== first.origin && e.probe === null) ??
-    allowing.find((e) => e.origin !== first.origin) ??
-    actual.find((e) => allowOriginOf(e) !== allowOriginOf(first));
-  if (other === undefined) return [];
-  const answer = allowOriginOf(other);
-  const note = `Access-Control-Allow-Origin was ${first.origin} for Origin ${first.origin} and ${answer === null ? 'absent' : answer} for Origin ${other.origin}, and the response for ${first.origin} has no "Vary: Origin".`;
-  return [finding('missing-vary-origin', first, ctx, { others: [other], note })];
+  const proof = missingVaryOrigin(exchanges);
+  if (proof === null) return [];
+  return [finding('missing-vary-origin', proof.first, ctx, { others: [proof.other], note: proof.note })];
 }
 
 /** Whether an Access-Control-Allow-Methods or -Headers list grants `wanted`, read as browsers read it. */
@@ -219,7 +193,32 @@ export function classify(exchanges: readonly Exchange[], ctx: ClassifyContext): 
     ...varyFindings(exchanges, ctx),
     ...echoFindings(exchanges, ctx),
   ];
-  return sortFindings(all);
+  return sortFindings(all.map((f) => withProvenFix(f, exchanges, ctx)));
+}
+
+/** Findings that break the trusted origin's own request get the doctor's proven fix for it. */
+function withProvenFix(f: AuditFinding, exchanges: readonly Exchange[], ctx: ClassifyContext): AuditFinding {
+  if (f.id !== 'wildcard-with-credentials' && f.id !== 'invalid-allow-origin') return f;
+  const trusted = exchanges.find((e) => e.probe === null && e.kind === 'actual' && answerOf(e) !== null);
+  const answer = trusted === undefined ? null : answerOf(trusted);
+  if (trusted === undefined || answer === null) return f;
+  const credentials = f.credentials || ctx.cookieSent ? 'include' : 'same-origin';
+  const request = { url: trusted.request.url, method: 'GET', credentials, mode: 'cors' } as const;
+  const scenario = {
+    origin: trusted.origin,
+    request: { ...request },
+    server: { actual: { status: answer.status, headers: answer.headers.map(([n, v]) => [n, v]) } },
+  };
+  const result = simulate(scenario as never);
+  if (result.outcome !== 'blocked') return f;
+  const { fix } = buildFix({ origin: trusted.origin, request, result });
+  if (fix === null) return f;
+  const said = fix.actual.map(([n, v]) => `${n}: ${v}`).join('; ');
+  return {
+    ...f,
+    fix: `${f.fix} Proven for ${trusted.origin}: answer its request with ${said}.`,
+    provenFix: { origin: trusted.origin, actual: fix.actual },
+  };
 }
 
 export function sortFindings(list: readonly AuditFinding[]): AuditFinding[] {

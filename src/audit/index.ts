@@ -20,6 +20,7 @@ export {
   severityOf,
 } from './classes.js';
 export type { AuditEvidence, AuditFinding, EvidenceExchange } from './evidence.js';
+export { checkAuditInput, checkRequestHeader, headerValueProblem, RequestInputError } from './input.js';
 export { auditPolicy, type PolicyAuditOptions, type PolicyAuditReport } from './policy.js';
 export { auditExitCode, auditJson, type FailOn, renderSummary, renderTarget } from './report.js';
 export { type SarifLog, type SarifOptions, type SarifTarget, toSarif } from './sarif.js';

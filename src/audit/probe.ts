@@ -1,7 +1,7 @@
 // The requests of an audit: for each origin, the actual request (GET, with the cookie when one is given)
 // and a preflight (OPTIONS), because some servers are only wrong in their OPTIONS handler.
 import type { IncomingResponse, OutgoingRequest, Transport } from '../browser/index.js';
-import { getHeader, type HeaderList } from '../spec/index.js';
+import type { HeaderList } from '../spec/index.js';
 import type { OriginProbe } from './origins.js';
 import { mapPool } from './pool.js';
 
@@ -127,26 +127,5 @@ export function sendAll(
   return mapPool(plans, parallel, async (plan) => ({ ...plan, response: await send(plan.request) }));
 }
 
-export type Answer = { readonly status: number; readonly headers: HeaderList };
-
-/** The HTTP answer, or null for a network failure. */
-export function answerOf(e: Exchange): Answer | null {
-  return 'networkError' in e.response ? null : e.response;
-}
-
-/** Access-Control-Allow-Origin of the answer (several lines joined, as browsers read it). */
-export function allowOriginOf(e: Exchange): string | null {
-  const a = answerOf(e);
-  return a === null ? null : getHeader(a.headers, 'Access-Control-Allow-Origin');
-}
-
-/** The answer allows exactly the origin sent, byte for byte. */
-export function reflects(e: Exchange): boolean {
-  return allowOriginOf(e) === e.origin;
-}
-
-/** Access-Control-Allow-Credentials is exactly `true`. */
-export function allowsCredentials(e: Exchange): boolean {
-  const a = answerOf(e);
-  return a !== null && getHeader(a.headers, 'Access-Control-Allow-Credentials') === 'true';
-}
+// What an answer shows is judged by the rules audit shares with check.
+export { type Answer, allowOriginOf, allowsCredentials, answerOf, reflects } from '../doctor/risks.js';

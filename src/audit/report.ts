@@ -5,7 +5,8 @@ import type { AuditReport, AuditSummary, AuditTargetResult } from './audit.js';
 import { AUDIT_CLASSES, type AuditSeverity, isAtOrAbove } from './classes.js';
 import type { AuditFinding, EvidenceExchange } from './evidence.js';
 
-export type FailOn = 'high' | 'medium' | 'low';
+/** The least severity that fails a run (`--fail-on`). */
+export type FailOn = AuditSeverity;
 
 /** 0 when nothing is at or above `failOn`; 1 when something is; else 2 when a target was unreachable. */
 export function auditExitCode(report: AuditReport, failOn: FailOn): 0 | 1 | 2 {

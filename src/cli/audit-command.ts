@@ -14,7 +14,7 @@ import {
 import { toSarif } from '../audit/sarif.js';
 import { makeStyle, type Style } from '../doctor/style.js';
 import { UsageError } from '../doctor/usage.js';
-import { collectHeader, positive, readInput } from './options.js';
+import { collectHeader, cookieValue, positive, readInput } from './options.js';
 
 const VERSION = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'))
   .version as string;
@@ -169,7 +169,11 @@ export function addAuditCommand(program: Command): Command {
       collect,
       [],
     )
-    .option('--cookie <cookie>', 'Cookie header for the actual requests (never sent with preflights)')
+    .option(
+      '--cookie <cookie>',
+      'Cookie header for the actual requests (never sent with preflights)',
+      cookieValue,
+    )
     .option('--header <header>', "an extra request header, 'Name: value' (repeatable)", collectHeader, [])
     .option('--concurrency <n>', 'targets audited at once', positive('--concurrency', true), 8)
     .option(
@@ -187,7 +191,7 @@ export function addAuditCommand(program: Command): Command {
     .option('--sarif <file>', 'also write SARIF 2.1.0 (GitHub code scanning) to this file')
     .addOption(
       new Option('--fail-on <severity>', 'exit 1 when a finding is at or above this severity')
-        .choices(['high', 'medium', 'low'])
+        .choices(['high', 'medium', 'low', 'info'])
         .default('medium'),
     )
     .option('--policy <file>', 'audit a corskit policy config (a JSON file) instead of URLs; no network')

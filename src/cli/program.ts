@@ -9,7 +9,8 @@ import type { BrowserName } from '../spec/index.js';
 import { addAuditCommand } from './audit-command.js';
 import { runDemo } from './demo.js';
 import { addExplainCommand } from './explain-command.js';
-import { browserOption, collectHeader, positive, readInput } from './options.js';
+import { browserOption, collectPageHeader, positive, readInput } from './options.js';
+import { checkScenarioFile } from './scenario-schema.js';
 import { addUiCommand } from './ui-command.js';
 
 const VERSION = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'))
@@ -23,13 +24,24 @@ export function buildProgram(): Command {
   const program = new Command('corskit')
     .description('CORS end to end: what a browser will do with a request, and why.')
     .version(VERSION)
-    .addHelpText('after', NOT_ACCESS_CONTROL)
-    .showHelpAfterError('(run with --help for usage)');
+    .addHelpText('after', NOT_ACCESS_CONTROL);
+  // Set before the commands are added, so that every command inherits them.
+  program
+    .exitOverride()
+    .configureOutput({
+      writeErr: (s) => process.stderr.write(s),
+      // commander's "error: ..." becomes the one line every usage mistake gets.
+      outputError: (s, write) => write(s.replace(/^error: /, 'corskit: ')),
+    })
+    .showHelpAfterError("(run 'corskit --help' for usage)");
 
   program
     .command('simulate')
-    .description('run scenarios (DESIGN.md format) as a browser would, with no network')
-    .argument('<file>', 'a JSON file with one scenario or an array of them ("-" reads standard input)')
+    .description('run scenarios (the format of docs/scenarios.md) as a browser would, with no network')
+    .argument(
+      '<file>',
+      'a JSON file with one scenario or an array of them ("-" reads standard input); checked against schema/scenario.schema.json',
+    )
     .addOption(browserOption())
     .option('--json', 'print a JSON array of results')
     .addHelpText(
@@ -37,7 +49,9 @@ export function buildProgram(): Command {
       '\nExit status: 0 when every scenario is allowed or opaque, 1 when one is blocked, 2 for bad input.',
     )
     .action((file: string, opts: { browser: BrowserName; json?: boolean }) => {
-      const scenarios = parseScenarioFile(readInput(file), file);
+      const text = readInput(file);
+      checkScenarioFile(text, file);
+      const scenarios = parseScenarioFile(text, file);
       const results = simulateAll(scenarios, opts.browser);
       if (opts.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
       else {
@@ -61,12 +75,13 @@ export function buildProgram(): Command {
     .option(
       '--header <header>',
       "a request header the page sets, 'Name: value' (repeatable)",
-      collectHeader,
+      collectPageHeader,
       [] as [string, string][],
     )
     .option('--credentials', "send credentials (fetch's credentials: 'include')")
+    .option('--preflight-only', 'send only the preflight (OPTIONS), never the request itself')
     .addOption(browserOption(['chrome', 'firefox', 'safari']))
-    .option('--json', 'print { verdict, error, events, fixes, warnings } as JSON')
+    .option('--json', 'print { verdict, origins, error, events, fixes, pageAdvice, warnings } as JSON')
     .option(
       '--timeout <ms>',
       'give up on a request after this many milliseconds',
@@ -89,9 +104,12 @@ export function buildProgram(): Command {
           browser: BrowserName;
           json?: boolean;
           timeout: number;
+          preflightOnly?: boolean;
         },
       ) => {
         const report = await runCheck({
+          preflightOnly: opts.preflightOnly === true,
+          onBeforeSend: (notice) => process.stderr.write(`${notice}\n`),
           url,
           origin: opts.origin,
           method: opts.method,
@@ -107,7 +125,12 @@ export function buildProgram(): Command {
             `corskit: ${report.error?.message.replace(/^TypeError: Failed to fetch \((.*)\)$/, '$1') ?? 'network error'}\n`,
           );
         }
-        process.exitCode = report.verdict === 'blocked' ? 1 : report.verdict === 'network-error' ? 2 : 0;
+        process.exitCode =
+          report.verdict === 'blocked' || report.verdict === 'type-error'
+            ? 1
+            : report.verdict === 'network-error'
+              ? 2
+              : 0;
       },
     );
 
@@ -117,6 +140,10 @@ export function buildProgram(): Command {
       'start a small API on loopback, some routes configured well and some broken, and diagnose each as a browser would',
     )
     .option('--json', 'print the diagnoses as JSON')
+    .addHelpText(
+      'after',
+      '\nExit status: 0 when every route behaves as designed, 1 when one does not, 2 for a usage error.',
+    )
     .action(async (opts: { json?: boolean }) => {
       process.exitCode = await runDemo({ json: opts.json === true, style: makeStyle() });
     });
@@ -125,13 +152,13 @@ export function buildProgram(): Command {
   addAuditCommand(program);
   addUiCommand(program);
 
+  for (const command of program.commands)
+    command.showHelpAfterError(`(run 'corskit ${command.name()} --help' for usage)`);
   return program;
 }
 
 export async function main(argv: readonly string[]): Promise<void> {
   const program = buildProgram();
-  program.exitOverride();
-  program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
   try {
     await program.parseAsync([...argv]);
   } catch (err) {
@@ -141,7 +168,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       return;
     }
     if (err instanceof UsageError) {
-      process.stderr.write(`corskit: ${err.message}\n`);
+      process.stderr.write(`${err.message.replace(/^/gm, 'corskit: ')}\n`);
       process.exitCode = 2;
       return;
     }

@@ -1,19 +1,36 @@
 // `corskit check`: probe a live endpoint exactly as a browser would (through the simulator's engine over
-// real HTTP), then explain the verdict, the console message, the fix and the risks.
-import { BrowserSim, httpTransport, type SimResult, type Transport } from '../browser/index.js';
+// real HTTP), then explain the verdict, the console message, the proven fix and the risks. Before sending
+// anything it does what the page's fetch() does: drops forbidden headers, throws on what fetch() refuses.
+import {
+  BrowserSim,
+  httpTransport,
+  type IncomingResponse,
+  type OutgoingRequest,
+  pageOrigin,
+  type SimEvent,
+  type SimRequest,
+  type SimResult,
+  type Transport,
+} from '../browser/index.js';
 import {
   BROWSER_PROFILES,
   type BrowserName,
   type BrowserProfile,
+  compareOrigins,
   getHeader,
   type HeaderList,
-  isSameOrigin,
-  originOfUrl,
+  isCorsSafelistedMethod,
+  isForbiddenRequestHeader,
+  isHeaderName,
+  normalizeHeaderValue,
+  normalizeMethod,
+  type OriginComparison,
   parseOriginHeader,
+  planFetch,
   preflightMaxAge,
-  variesOnOrigin,
 } from '../spec/index.js';
-import { computeFix, type Fix } from './fixes.js';
+import { buildFix, type Fix } from './fixes.js';
+import { type ObservedExchange, observedExchanges, observedRisks, type Risk } from './risks.js';
 import { parseTargetUrl, UsageError } from './usage.js';
 
 export interface CheckOptions {
@@ -24,33 +41,59 @@ export interface CheckOptions {
   readonly credentials?: boolean;
   readonly browser?: BrowserName;
   readonly timeoutMs?: number;
+  /** Send only the preflight, never the request itself. */
+  readonly preflightOnly?: boolean;
+  /** Told, before anything is sent, what will be sent. */
+  readonly onBeforeSend?: (notice: string) => void;
   /** For tests and the demo: send requests somewhere else than real HTTP. */
   readonly transport?: Transport;
 }
 
-export type Verdict = 'allowed' | 'blocked' | 'same-origin' | 'network-error';
+/**
+ * `type-error`: fetch() throws before sending anything; `preflight-only`: the preflight passed (or none
+ * was needed) and, as asked, the request itself was not sent.
+ */
+export type Verdict =
+  | 'allowed'
+  | 'blocked'
+  | 'same-origin'
+  | 'network-error'
+  | 'type-error'
+  | 'preflight-only';
 
 export interface Warning {
-  readonly id:
-    | 'missing-vary-origin'
-    | 'wildcard-with-credentials'
-    | 'authorization-via-wildcard'
-    | 'max-age-over-cap'
-    | 'reflects-any-origin'
-    | 'simple-request-ran';
+  readonly id: Risk['id'] | 'authorization-via-wildcard' | 'max-age-over-cap' | 'simple-request-ran';
   readonly message: string;
+}
+
+/** A request check sent besides the page's own: the probe with a made-up origin. */
+export interface ProbeExchange {
+  readonly purpose: string;
+  readonly request: OutgoingRequest;
+  readonly response: IncomingResponse;
 }
 
 export interface CheckReport {
   readonly url: string;
   readonly origin: string;
+  /** What the page passed to fetch(), forbidden headers already dropped. */
+  readonly request: SimRequest;
   readonly browser: BrowserName;
   readonly verdict: Verdict;
   readonly error: { readonly code: string; readonly message: string } | null;
   readonly result: SimResult;
   readonly events: SimResult['events'];
+  /** The page's origin and the target's, part by part. */
+  readonly origins: OriginComparison;
+  /** The proven server fix, or null (nothing to fix, or no safe server change: see pageAdvice). */
   readonly fixes: Fix | null;
+  /** What to change in the page or the request, where the server cannot fix it. */
+  readonly pageAdvice: string[];
   readonly warnings: Warning[];
+  /** Requests check sent besides the page's (shown in the timeline). */
+  readonly probes: ProbeExchange[];
+  /** What the browser did to the request before sending it (headers dropped), in its words. */
+  readonly notes: string[];
 }
 
 /** Validates the user's URL and origin; a mistake is a one-line UsageError. */
@@ -74,77 +117,269 @@ function randomLabel(): string {
   return `corskit-${Math.random().toString(36).slice(2, 10)}`;
 }
 
+/** Chrome's words when fetch() refuses a header before sending (Fetch §5.1 Headers "append"). */
+const HEADER_TYPE_ERRORS = {
+  latin1:
+    "TypeError: Failed to execute 'fetch' on 'Window': Failed to read the 'headers' property from 'RequestInit': String contains non ISO-8859-1 code point.",
+  name: "TypeError: Failed to execute 'fetch' on 'Window': Invalid name",
+  value: "TypeError: Failed to execute 'fetch' on 'Window': Invalid value",
+} as const;
+
+interface PreparedHeaders {
+  readonly headers: [string, string][];
+  readonly typeError: { readonly message: string; readonly advice: string } | null;
+  readonly dropped: string[];
+}
+
+/** What fetch() does with the page's headers before sending: throws on invalid ones, drops forbidden ones. */
+export function prepareRequestHeaders(headers: HeaderList): PreparedHeaders {
+  const kept: [string, string][] = [];
+  const dropped: string[] = [];
+  for (const [name, raw] of headers) {
+    // ByteString conversion of RequestInit comes first: a code point above U+00FF throws.
+    for (const s of [name, raw]) {
+      for (let i = 0; i < s.length; i++)
+        if (s.charCodeAt(i) > 0xff)
+          return {
+            headers: [],
+            dropped,
+            typeError: {
+              message: HEADER_TYPE_ERRORS.latin1,
+              advice: `The header ${name} holds "${s[i]}", outside Latin-1: fetch() throws before sending anything. Encode the value first (encodeURIComponent, or base64 of its UTF-8 bytes) and decode it on the server.`,
+            },
+          };
+    }
+    const value = normalizeHeaderValue(raw);
+    if (!isHeaderName(name))
+      return {
+        headers: [],
+        dropped,
+        typeError: {
+          message: HEADER_TYPE_ERRORS.name,
+          advice: `"${name}" is not a header name (an HTTP token): fetch() throws before sending anything. Use letters, digits and - only.`,
+        },
+      };
+    if (/[\0\r\n]/.test(value))
+      return {
+        headers: [],
+        dropped,
+        typeError: {
+          message: HEADER_TYPE_ERRORS.value,
+          advice: `The value of ${name} holds a NUL, CR or LF: fetch() throws before sending anything. Remove them.`,
+        },
+      };
+    if (isForbiddenRequestHeader(name, value)) {
+      dropped.push(name);
+      continue;
+    }
+    kept.push([name, value]);
+  }
+  return { headers: kept, dropped, typeError: null };
+}
+
+/** What a dropped forbidden header means for the page. */
+function droppedAdvice(name: string): string {
+  const lower = name.toLowerCase();
+  if (lower === 'cookie')
+    return "To send cookies, let the browser do it: fetch(url, { credentials: 'include' }) (corskit check --credentials), and have the server allow credentials.";
+  if (lower === 'origin') return 'The browser sets Origin itself; the page cannot choose it.';
+  return `Remove ${name} from the page's code: the browser sets it, or never lets a page send it.`;
+}
+
+/** The sentence check says before sending anything: it sends the real request. */
+export function sendingNotice(opts: CheckOptions): string {
+  const method = normalizeMethod(opts.method ?? 'GET');
+  if (opts.preflightOnly === true)
+    return `corskit check sends only the preflight (OPTIONS) to ${opts.url}, never the ${method} itself (--preflight-only).`;
+  const effect =
+    isCorsSafelistedMethod(method) && method !== 'POST'
+      ? ''
+      : ` (a ${method} really ${method === 'DELETE' ? 'deletes' : 'runs'})`;
+  return `corskit check sends the real request, as the page would: ${method} ${opts.url} reaches the server${effect}. Use --preflight-only to send only the preflight.`;
+}
+
+const NOT_SENT = 'not-sent';
+
 /** Runs the check. Network failures become verdict `network-error`, never exceptions. */
 export async function runCheck(opts: CheckOptions): Promise<CheckReport> {
   validateCheckInput(opts.url, opts.origin);
   const browser = opts.browser ?? 'chrome';
   const profile = BROWSER_PROFILES[browser];
-  const transport = opts.transport ?? httpTransport({ timeoutMs: opts.timeoutMs ?? 10_000 });
-  const sim = new BrowserSim({ transport, browser, origin: opts.origin });
-  const credentials = opts.credentials === true ? 'include' : 'same-origin';
-  const headers = opts.headers ?? [];
-  const method = opts.method ?? 'GET';
-  const result = await sim.fetch(opts.url, { method, headers, credentials, mode: 'cors' });
-  const pageOrigin = opts.origin === 'null' ? null : originOfUrl(opts.origin);
-  const target = originOfUrl(opts.url);
-  const sameOrigin = pageOrigin !== null && target !== null && isSameOrigin(pageOrigin, target);
-  const networkError = result.error?.code === 'NetworkError';
-  const verdict: Verdict = sameOrigin
-    ? 'same-origin'
-    : networkError
-      ? 'network-error'
-      : result.outcome === 'blocked'
-        ? 'blocked'
-        : 'allowed';
-  const warnings: Warning[] = [];
-  if (!sameOrigin && !networkError) {
-    collectWarnings(result, profile, warnings);
-    // An origin that no one would list: if it is echoed too, the server reflects whatever it gets.
-    const echoed = lastAllowOrigin(result);
-    if (echoed === opts.origin && opts.origin !== 'null') {
-      const probeOrigin = `https://${randomLabel()}.example`;
-      const probe = await transport({
-        kind: 'request',
-        method: 'GET',
-        url: opts.url,
-        headers: [['Origin', probeOrigin]],
-        credentials: false,
-      });
-      if (
-        !('networkError' in probe) &&
-        getHeader(probe.headers, 'Access-Control-Allow-Origin') === probeOrigin
-      ) {
-        warnings.push({
-          id: 'reflects-any-origin',
-          message: `The server also allowed ${probeOrigin}, an origin nobody configured: it seems to reflect any Origin${getHeader(probe.headers, 'Access-Control-Allow-Credentials') === 'true' ? " with credentials, so any site can read your users' data" : ''}. Run \`corskit audit ${opts.url}\`.`,
-        });
-      }
+  const base = opts.transport ?? httpTransport({ timeoutMs: opts.timeoutMs ?? 10_000 });
+  const preflightOnly = opts.preflightOnly === true;
+  let withheld = false;
+  const transport: Transport = (req) => {
+    if (preflightOnly && req.kind === 'request') {
+      withheld = true;
+      return { networkError: NOT_SENT, detail: '--preflight-only: the request itself was not sent' };
     }
-  }
-  const fixes =
-    verdict === 'blocked'
-      ? computeFix(
-          {
-            origin: result.error?.message.includes("from origin 'null'") ? 'null' : opts.origin,
-            url: opts.url,
-            method,
-            headers,
-            credentials,
-          },
-          profile,
-        )
-      : null;
-  return {
+    return base(req);
+  };
+  const credentials = opts.credentials === true ? 'include' : 'same-origin';
+  const method = opts.method ?? 'GET';
+  const origins = compareOrigins(opts.origin, opts.url);
+  const prepared = prepareRequestHeaders(opts.headers ?? []);
+  const notes = prepared.dropped.map(
+    (n) =>
+      `${n} is a forbidden request-header: fetch() drops it without a word (Fetch §2.2.2 "forbidden request-header"), so corskit does not send it either.`,
+  );
+  const request = {
     url: opts.url,
-    origin: opts.origin,
-    browser,
+    method,
+    headers: prepared.headers,
+    credentials,
+    mode: 'cors',
+  } as const;
+  const common = { url: opts.url, origin: opts.origin, request, browser, origins, notes, probes: [] };
+  if (prepared.typeError !== null) {
+    const { message, advice } = prepared.typeError;
+    const result: SimResult = {
+      outcome: 'blocked',
+      preflight: { sent: false },
+      actualSent: false,
+      status: null,
+      visibleHeaders: [],
+      error: { code: 'TypeError', message },
+      events: [
+        { step: 'plan', path: 'type-error', detail: `fetch() throws before sending anything: ${message}` },
+        { step: 'result', outcome: 'blocked', detail: message },
+      ],
+    };
+    return {
+      ...common,
+      verdict: 'type-error',
+      error: result.error,
+      result,
+      events: result.events,
+      fixes: null,
+      pageAdvice: [advice],
+      warnings: [],
+    };
+  }
+  // fetch() refuses some requests before sending anything (a forbidden method, credentials in the URL):
+  // then there is nothing to announce.
+  const plan = planFetch(
+    {
+      origin: pageOrigin(opts.origin),
+      url: opts.url,
+      method,
+      headers: prepared.headers,
+      mode: 'cors',
+      credentials,
+    },
+    profile,
+  );
+  if (plan.kind !== 'type-error') opts.onBeforeSend?.(sendingNotice(opts));
+  const sim = new BrowserSim({ transport, browser, origin: opts.origin });
+  const raw = await sim.fetch(opts.url, request);
+  const result = withheld ? withoutWithheld(raw) : raw;
+  const verdict = verdictOf(result, origins.sameOrigin, withheld);
+  const tainted = result.events.find((e) => e.step === 'redirect' && e.tainted);
+  if (tainted?.step === 'redirect')
+    origins.notes.push(...compareOrigins(opts.origin, tainted.to, { taintedBy: tainted.to }).notes.slice(-1));
+  const warnings: Warning[] = [];
+  const probes: ProbeExchange[] = [];
+  if (verdict !== 'same-origin' && verdict !== 'network-error' && verdict !== 'type-error') {
+    const echoed = lastAllowOrigin(result);
+    // An origin that no one would list: if it is echoed too, the server reflects whatever it gets.
+    if (echoed === opts.origin) {
+      const probeOrigin = `https://${randomLabel()}.example`;
+      const probeRequest: OutgoingRequest = preflightOnly
+        ? {
+            kind: 'preflight',
+            method: 'OPTIONS',
+            url: opts.url,
+            headers: [
+              ['Access-Control-Request-Method', normalizeMethod(method)],
+              ['Origin', probeOrigin],
+            ],
+            credentials: false,
+          }
+        : {
+            kind: 'request',
+            method: 'GET',
+            url: opts.url,
+            headers: [['Origin', probeOrigin]],
+            credentials: false,
+          };
+      const response = await base(probeRequest);
+      probes.push({
+        purpose: 'an origin nobody configured, to see whether the server reflects any Origin',
+        request: probeRequest,
+        response,
+      });
+    }
+    collectWarnings(result, profile, warnings);
+    for (const r of observedRisks(withProbes(result, probes), opts.url))
+      warnings.push({ id: r.id, message: r.message });
+  }
+  const { fix, pageAdvice } =
+    verdict === 'blocked'
+      ? buildFix({ origin: opts.origin, request, result, browser })
+      : verdict === 'type-error'
+        ? { fix: null, pageAdvice: [typeErrorAdvice(result, method)] }
+        : { fix: null, pageAdvice: [] };
+  return {
+    ...common,
     verdict,
     error: result.error,
     result,
     events: result.events,
-    fixes,
+    fixes: fix,
+    pageAdvice: [...pageAdvice, ...prepared.dropped.map(droppedAdvice)],
     warnings,
+    probes,
   };
+}
+
+function verdictOf(result: SimResult, sameOrigin: boolean, withheld: boolean): Verdict {
+  if (result.error?.code === 'TypeError') return 'type-error';
+  if (sameOrigin) return 'same-origin';
+  if (withheld) return 'preflight-only';
+  if (result.error?.code === 'NetworkError') return 'network-error';
+  return result.outcome === 'blocked' ? 'blocked' : 'allowed';
+}
+
+/** The run as it stands when --preflight-only stopped it: the withheld request is not in the timeline. */
+function withoutWithheld(result: SimResult): SimResult {
+  const events: SimEvent[] = [];
+  for (const e of result.events) {
+    if (e.step === 'network-error' && e.error === NOT_SENT) {
+      if (events.at(-1)?.step === 'request') events.pop();
+      events.push({
+        step: 'plan',
+        path: 'preflight-only',
+        detail: '--preflight-only: the request itself was not sent, so its response is not checked',
+      });
+      break;
+    }
+    events.push(e);
+  }
+  return { ...result, outcome: 'allowed', actualSent: false, error: null, status: null, events };
+}
+
+function typeErrorAdvice(result: SimResult, method: string): string {
+  const message = result.error?.message ?? '';
+  if (message.includes('includes credentials'))
+    return 'Remove the user name and password from the URL: fetch() refuses such URLs. Send credentials in an Authorization header instead (the server must then allow it in the preflight).';
+  if (message.includes('HTTP method is unsupported'))
+    return `${normalizeMethod(method)} is a forbidden method: no browser lets a page send it, whatever the server says. Use another method (a server-side tunnel for CONNECT, GET or POST for the rest).`;
+  return `fetch() refuses this request before sending it (${message}): change the request in the page's code.`;
+}
+
+/** The page's exchanges and check's probes, as the shared risk rules read them. */
+function withProbes(result: SimResult, probes: readonly ProbeExchange[]): ObservedExchange[] {
+  return [
+    ...observedExchanges(result),
+    ...probes.map(
+      (p): ObservedExchange => ({
+        kind: p.request.kind === 'request' ? 'actual' : 'preflight',
+        origin: getHeader(p.request.headers, 'Origin') ?? '',
+        probe: p.purpose,
+        response: p.response,
+      }),
+    ),
+  ];
 }
 
 function lastAllowOrigin(result: SimResult): string | null {
@@ -155,40 +390,18 @@ function lastAllowOrigin(result: SimResult): string | null {
   return null;
 }
 
-/** The risks visible in a simulated exchange, even when it was allowed. */
+/** The risks of the page's own request that no server rule covers (the shared rules are in risks.ts). */
 export function collectWarnings(result: SimResult, profile: BrowserProfile, out: Warning[]): void {
   for (const e of result.events) {
-    if (e.step !== 'response' && e.step !== 'preflight-response') continue;
-    const acao = getHeader(e.headers, 'Access-Control-Allow-Origin');
-    if (acao !== null && acao !== '*' && e.step === 'response' && !variesOnOrigin(e.headers)) {
-      if (!out.some((w) => w.id === 'missing-vary-origin')) {
+    if (e.step !== 'preflight-response') continue;
+    const maxAge = getHeader(e.headers, 'Access-Control-Max-Age');
+    if (maxAge !== null && profile.maxAgeCap !== null) {
+      const seconds = preflightMaxAge([['Access-Control-Max-Age', maxAge]], BROWSER_PROFILES.spec);
+      if (seconds > profile.maxAgeCap) {
         out.push({
-          id: 'missing-vary-origin',
-          message: `The response names the origin in Access-Control-Allow-Origin but has no "Vary: Origin": a shared cache can serve this answer to another origin (or another origin's answer to this one). Add "Vary: Origin".`,
+          id: 'max-age-over-cap',
+          message: `Access-Control-Max-Age is ${seconds} s, but ${profile.displayName} caches preflights for at most ${profile.maxAgeCap} s (Chrome 7200, Firefox 86400, Safari 600).`,
         });
-      }
-    }
-    if (
-      acao === '*' &&
-      getHeader(e.headers, 'Access-Control-Allow-Credentials') === 'true' &&
-      !out.some((w) => w.id === 'wildcard-with-credentials')
-    ) {
-      out.push({
-        id: 'wildcard-with-credentials',
-        message:
-          'The server sends "Access-Control-Allow-Origin: *" with "Access-Control-Allow-Credentials: true": browsers refuse that for credentialed requests, and servers that try it often fall back to reflecting any origin.',
-      });
-    }
-    if (e.step === 'preflight-response') {
-      const maxAge = getHeader(e.headers, 'Access-Control-Max-Age');
-      if (maxAge !== null && profile.maxAgeCap !== null) {
-        const seconds = preflightMaxAge([['Access-Control-Max-Age', maxAge]], BROWSER_PROFILES.spec);
-        if (seconds > profile.maxAgeCap) {
-          out.push({
-            id: 'max-age-over-cap',
-            message: `Access-Control-Max-Age is ${seconds} s, but ${profile.displayName} caches preflights for at most ${profile.maxAgeCap} s (Chrome 7200, Firefox 86400, Safari 600).`,
-          });
-        }
       }
     }
   }

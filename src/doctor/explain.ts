@@ -18,13 +18,14 @@ import {
   type CorsError,
   type CorsErrorCode,
   CorsPreflightCache,
+  compareOrigins,
   consoleMessage,
-  getHeader,
   isCorsSafelistedMethod,
+  type OriginComparison,
   planFetch,
 } from '../spec/index.js';
 import { collectWarnings, type Warning } from './check.js';
-import { computeFix, type Fix } from './fixes.js';
+import { buildFix, type Fix } from './fixes.js';
 import {
   type HarExchange,
   type HarExchanges,
@@ -33,7 +34,8 @@ import {
   harExchanges,
   readHar,
 } from './har.js';
-import { renderCheck } from './report.js';
+import { renderCheck, renderOrigins } from './report.js';
+import { observedExchanges, observedRisks } from './risks.js';
 import type { Style } from './style.js';
 import { renderTimeline } from './timeline.js';
 
@@ -48,9 +50,11 @@ export interface ExplainItem {
   readonly verdict: ExplainVerdict;
   readonly error: { readonly code: string; readonly message: string } | null;
   readonly events: SimEvent[];
+  /** The page's origin and the request's, part by part. */
+  readonly origins: OriginComparison;
   readonly fixes: Fix | null;
-  /** The fix in words, where no header set can be it (a redirect that made the origin "null"). */
-  readonly advice: string | null;
+  /** What to change in the page, where no safe server change works (a redirect that made the origin "null"). */
+  readonly pageAdvice: string[];
   readonly warnings: Warning[];
   /** What the browser recorded for the last hop: status, `_error`, and Chromium's CORS error. */
   readonly recorded: {
@@ -270,42 +274,35 @@ function agreement(
   return null;
 }
 
-/** The request that failed, as the engine sent it: its URL, method and the Origin it carried. */
-function failingRequest(result: SimResult): { url: string; method: string; origin: string | null } | null {
-  for (const e of [...result.events].reverse()) {
-    if (e.step !== 'request' && e.step !== 'preflight-request') continue;
-    const method =
-      e.step === 'preflight-request'
-        ? (getHeader(e.headers, 'Access-Control-Request-Method') ?? e.method)
-        : e.method;
-    return { url: e.url, method, origin: getHeader(e.headers, 'Origin') };
-  }
-  return null;
-}
-
 function fixFor(
   x: HarExchange,
   result: SimResult,
   profile: BrowserProfile,
-): Pick<ExplainItem, 'fixes' | 'advice'> {
-  const failing = failingRequest(result);
-  if (failing === null) return { fixes: null, advice: null };
-  if (failing.origin === 'null' && x.origin !== 'null')
-    return {
-      fixes: null,
-      advice: `after the cross-origin redirect the browser sends "Origin: null" to ${new URL(failing.url).origin}, so naming ${x.origin} there cannot work. Have the page call the final URL directly; or, for public data without credentials, answer "Access-Control-Allow-Origin: *" there (allowing "null" would admit every sandboxed iframe).`,
-    };
-  const fixes = computeFix(
-    {
-      origin: x.origin,
-      url: failing.url,
-      method: failing.method,
+): Pick<ExplainItem, 'fixes' | 'pageAdvice'> {
+  const { fix, pageAdvice } = buildFix({
+    origin: x.origin,
+    request: {
+      url: x.url,
+      method: x.method,
       headers: x.headers,
+      mode: 'cors',
       credentials: x.credentials,
+      redirect: 'follow',
+      body: x.hasBody,
     },
-    profile,
-  );
-  return { fixes, advice: null };
+    result,
+    browser: profile.name,
+  });
+  return { fixes: fix, pageAdvice };
+}
+
+/** The origins of an exchange: the page's and the request's, with a tainting redirect noted. */
+function originsOf(x: HarExchange, result: SimResult): OriginComparison {
+  const origins = compareOrigins(x.origin, x.url);
+  const tainted = result.events.find((e) => e.step === 'redirect' && e.tainted);
+  if (tainted?.step === 'redirect')
+    origins.notes.push(...compareOrigins(x.origin, tainted.to, { taintedBy: tainted.to }).notes.slice(-1));
+  return origins;
 }
 
 function explainExchange(x: HarExchange, profile: BrowserProfile, cache: CorsPreflightCache): ExplainItem {
@@ -318,7 +315,11 @@ function explainExchange(x: HarExchange, profile: BrowserProfile, cache: CorsPre
       ? fromRecording(x, profile.name)
       : { verdict: result.outcome === 'blocked' ? 'blocked' : 'allowed', error: result.error };
   const warnings: Warning[] = [];
-  if (judged.verdict !== 'network-error') collectWarnings(result, profile, warnings);
+  if (judged.verdict !== 'network-error') {
+    collectWarnings(result, profile, warnings);
+    for (const r of observedRisks(observedExchanges(result), x.url))
+      warnings.push({ id: r.id, message: r.message });
+  }
   const entries = x.hops.flatMap((h) => [
     ...(h.preflight ? [h.preflight.entry.index] : []),
     ...(h.entry ? [h.entry.index] : []),
@@ -330,7 +331,8 @@ function explainExchange(x: HarExchange, profile: BrowserProfile, cache: CorsPre
     browser: profile.name,
     ...judged,
     events: result.events,
-    ...(judged.verdict === 'blocked' ? fixFor(x, result, profile) : { fixes: null, advice: null }),
+    origins: originsOf(x, result),
+    ...(judged.verdict === 'blocked' ? fixFor(x, result, profile) : { fixes: null, pageAdvice: [] }),
     warnings,
     recorded: {
       status: x.recorded.status,
@@ -372,6 +374,7 @@ function renderItem(i: ExplainItem, style: Style): string {
   let body: string[];
   if (i.verdict === 'incomplete') {
     body = [
+      renderOrigins(i.origins, style),
       renderTimeline(i.result, { style, origin: i.origin }),
       style.yellow('  INCOMPLETE: corskit cannot judge it'),
     ];
@@ -379,18 +382,22 @@ function renderItem(i: ExplainItem, style: Style): string {
     const report = {
       url: i.url,
       origin: i.origin,
+      request: { url: i.url },
       browser: i.browser,
       verdict: i.verdict,
       error: i.error,
       result: { ...i.result, error: i.error as SimResult['error'] },
       events: i.events,
+      origins: i.origins,
       fixes: i.fixes,
+      pageAdvice: i.pageAdvice,
       warnings: i.warnings,
+      probes: [],
+      notes: [],
     };
     body = renderCheck(report, { style, allFixes: false }).split('\n').slice(1);
   }
   const lines = [head, ...body];
-  if (i.advice !== null) lines.push(style.bold('  Fix:'), `    ${i.advice}`);
   lines.push((i.agrees === false ? style.red : style.dim)(recordedLine(i)));
   if (i.missing !== null && i.verdict === 'blocked')
     lines.push(
@@ -442,9 +449,10 @@ export function explainJson(report: ExplainReport): object {
       browser: i.browser,
       verdict: i.verdict,
       error: i.error,
+      origins: i.origins,
       events: i.events,
       fixes: i.fixes,
-      advice: i.advice,
+      pageAdvice: i.pageAdvice,
       warnings: i.warnings,
       recorded: i.recorded,
       agrees: i.agrees,

@@ -1,5 +1,6 @@
 // The sequence of events as a two-lane diagram: the page on the left, the server on the right.
-import type { SimEvent, SimResult } from '../browser/index.js';
+import type { IncomingResponse, OutgoingRequest, SimEvent, SimResult } from '../browser/index.js';
+import type { HeaderList } from '../spec/index.js';
 import type { Style } from './style.js';
 
 export interface TimelineOptions {
@@ -7,6 +8,12 @@ export interface TimelineOptions {
   /** The page's origin, for the left lane's heading. */
   readonly origin: string;
   readonly width?: number;
+  /** Requests sent besides the page's (check's reflection probe), drawn after the page's. */
+  readonly probes?: readonly {
+    readonly purpose: string;
+    readonly request: OutgoingRequest;
+    readonly response: IncomingResponse;
+  }[];
 }
 
 /** Only the CORS-relevant headers are drawn; the rest would drown them. */
@@ -51,7 +58,7 @@ export function renderTimeline(result: SimResult, opts: TimelineOptions): string
     return `  ◀${'─'.repeat(pad)}${body}──`;
   };
   // Requests show every header the browser sends (few, and all relevant); responses only CORS ones.
-  const headerLines = (headers: [string, string][], all = false): void => {
+  const headerLines = (headers: HeaderList, all = false): void => {
     for (const [n, v] of headers) if (all || interesting(n)) lines.push(s.dim(`        ${n}: ${v}`));
   };
   for (const e of result.events) {
@@ -94,6 +101,16 @@ export function renderTimeline(result: SimResult, opts: TimelineOptions): string
         break;
       case 'result':
         break;
+    }
+  }
+  for (const p of opts.probes ?? []) {
+    lines.push(s.cyan(`  · corskit's own probe, not the page's: ${p.purpose}`));
+    lines.push(arrowRight(`${p.request.method} ${pathOf(p.request.url)} (probe)`));
+    headerLines(p.request.headers, true);
+    if ('networkError' in p.response) lines.push(s.red(`  ✗ ${p.response.networkError}`));
+    else {
+      lines.push(arrowLeft(`${p.response.status} (probe answer)`));
+      headerLines(p.response.headers);
     }
   }
   return lines.join('\n');

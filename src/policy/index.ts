@@ -13,6 +13,13 @@ export type {
   OriginLookup,
 } from './config.js';
 export { CorsConfigError } from './errors.js';
-export { type CorsPolicy, createCorsPolicy, toCorsPolicy } from './policy.js';
+export { MAX_ORIGIN_LENGTH } from './origins.js';
+export {
+  type CorsPolicy,
+  createCorsPolicy,
+  MAX_METHOD_LENGTH,
+  type SyncCorsPolicy,
+  toCorsPolicy,
+} from './policy.js';
 export { reasonMessage } from './reasons.js';
 export { appendVary } from './vary.js';

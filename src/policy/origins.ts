@@ -1,7 +1,8 @@
 // Allowed-origin patterns: parsing and validation of the configured strings, and the matcher that
 // answers in time independent of how many origins are configured (a hash set for exact origins, a
 // reversed-label trie for `*.` subdomain patterns).
-import { defaultPort, isIpAddress, originOfUrl, registrableDomain, serializeOrigin } from '../spec/index.js';
+import { defaultPort, isIpAddress, originOfUrl, serializeOrigin } from '../spec/origin.js';
+import { registrableDomainOf } from './public-suffix.js';
 
 /** One configured origin, parsed. `host` is canonical (lowercase ASCII, punycode). */
 export interface OriginPattern {
@@ -178,12 +179,18 @@ export function formatOriginPattern(p: OriginPattern): string {
   return `${p.scheme}://${p.subdomains ? '*.' : ''}${p.host}${port}`;
 }
 
-/** True when a `*.` pattern's base is a public suffix (`*.github.io`, `*.co.uk`): anyone can register under it. */
-export function isWildcardOverPublicSuffix(p: OriginPattern): boolean {
+/** True when a `*.` pattern's base is a public suffix (`*.github.io`, `*.co.uk`): anyone can register under
+ *  it. Null when the Public Suffix List cannot be loaded in this runtime (see public-suffix.ts). */
+export function isWildcardOverPublicSuffix(p: OriginPattern): boolean | null {
   // *.localhost is loopback (RFC 6761): nobody can register under it.
-  if (p.host === 'localhost') return false;
-  return p.subdomains && registrableDomain(p.host) === null;
+  if (!p.subdomains || p.host === 'localhost') return false;
+  const domain = registrableDomainOf(p.host);
+  return domain === undefined ? null : domain === null;
 }
+
+/** The longest Origin a browser sends: `https://`, a 255-character host, `:65535`. Longer values are
+ *  refused before they are hashed or scanned. */
+export const MAX_ORIGIN_LENGTH = 'https://'.length + 255 + ':65535'.length;
 
 /** An Origin header split into its parts without a URL parse; null when it is not canonical ASCII. */
 export interface OriginParts {
@@ -208,7 +215,7 @@ export function splitSerializedOrigin(value: string): OriginParts | null {
     i = 7;
   } else return null;
   const n = value.length;
-  if (n - i > 255 + 6) return null;
+  if (n > MAX_ORIGIN_LENGTH) return null;
   const hostStart = i;
   if (value.charCodeAt(i) === 0x5b) {
     while (i < n && value.charCodeAt(i) !== 0x5d) {

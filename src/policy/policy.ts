@@ -1,13 +1,8 @@
 // createCorsPolicy: validate once, compile, then decide each request in time that does not depend on
 // the size of the allowlist. decide() is total: whatever the input, it returns a decision.
-import {
-  asciiCaseInsensitiveEquals,
-  asciiLowerCase,
-  extractHeaderListValues,
-  isCorsNonWildcardRequestHeaderName,
-  isCorsSafelistedMethod,
-  isMethod,
-} from '../spec/index.js';
+import { extractHeaderListValues, isCorsNonWildcardRequestHeaderName } from '../spec/headers.js';
+import { isCorsSafelistedMethod, isMethod } from '../spec/methods.js';
+import { asciiCaseInsensitiveEquals, asciiLowerCase } from '../spec/tokens.js';
 import type {
   CorsDecision,
   CorsExplanation,
@@ -20,7 +15,7 @@ import type {
   OriginLookup,
 } from './config.js';
 import { CorsConfigError } from './errors.js';
-import { isLoopbackHost, type OriginMatcher, splitSerializedOrigin } from './origins.js';
+import { isLoopbackHost, MAX_ORIGIN_LENGTH, type OriginMatcher, splitSerializedOrigin } from './origins.js';
 import { reasonMessage } from './reasons.js';
 import { validateConfig } from './validate.js';
 
@@ -33,6 +28,16 @@ export interface CorsPolicy {
   describe(): NormalizedCorsConfig;
   readonly warnings: NormalizedCorsConfig['warnings'];
 }
+
+/** A policy without originLookup: it always answers synchronously. */
+export interface SyncCorsPolicy extends CorsPolicy {
+  decide(request: CorsRequest): CorsDecision;
+  explain(request: CorsRequest): CorsExplanation;
+}
+
+/** The longest Access-Control-Request-Method read when `methods` is '*'; with a list, the longest listed
+ *  method (or OPTIONS). Longer values are refused before they are scanned or hashed. */
+export const MAX_METHOD_LENGTH = 64;
 
 interface Evaluation {
   readonly decision: CorsDecision;
@@ -49,15 +54,55 @@ type Pair = readonly [string, string];
 const pair = (name: string, value: string): Pair => Object.freeze([name, value] as const);
 const NO_HEADERS: CorsDecision['headers'] = freeze([]);
 
+/** Everything a decision needs, computed once from the validated configuration. */
+interface Compiled {
+  readonly cfg: NormalizedCorsConfig;
+  readonly matcher: OriginMatcher | null;
+  readonly lookup: OriginLookup | undefined;
+  readonly publicOrigins: boolean;
+  readonly methodSet: ReadonlySet<string> | null;
+  readonly methodLengthLimit: number;
+  readonly headerSet: ReadonlySet<string> | null;
+  readonly limits: { readonly maxElements: number; readonly maxBytes: number };
+  readonly varyActual: readonly string[];
+  readonly varyPreflight: readonly string[];
+  readonly credentialHeaders: readonly Pair[];
+  readonly exposeHeaders: readonly Pair[];
+  readonly maxAgeHeader: readonly Pair[];
+  readonly publicActualHeaders: CorsDecision['headers'];
+  readonly publicOriginHeaders: readonly Pair[];
+  readonly notCors: CorsDecision;
+  /** Recent Access-Control-Request-Headers values and what this policy answers to them. */
+  readonly requestedHeadersCache: Map<string, RequestedHeaders | CorsReasonCode>;
+  /** The answers to actual requests from recently seen allowed origins. */
+  readonly actualAnswers: Map<string, CorsDecision>;
+}
+
+/** What the policy answers to one Access-Control-Request-Headers value. */
+interface RequestedHeaders {
+  readonly requested: readonly string[];
+  /** The names allowed, lowercase and comma-joined ('' for none). */
+  readonly granted: string;
+  /** The first name refused, if any. */
+  readonly refused: string | null;
+}
+
+/** Browsers send the same few lists again and again; a bounded cache spares parsing them. Emptied when
+ *  full, so hostile values cost what they would without it and memory stays bounded. */
+const REQUESTED_HEADERS_CACHE_SIZE = 256;
+/** Allowed origins whose answer is kept; only allowed origins enter, and the cache is emptied when full. */
+const ANSWER_CACHE_SIZE = 1024;
+
 /** Reads a header from a Fetch Headers object or a Node-style record; several values are joined. */
-function headerOf(source: HeaderSource, lowerName: string): string | null {
+function headerOf(source: HeaderSource, lowerName: string, lowercaseNames = false): string | null {
   if (typeof (source as { get?: unknown }).get === 'function') {
     return asHeaderString((source as { get(name: string): unknown }).get(lowerName));
   }
   const record = source as Readonly<Record<string, string | readonly string[] | undefined>>;
   let v = record[lowerName];
-  if (v === undefined) {
-    for (const key of Object.keys(record)) {
+  if (v === undefined && !lowercaseNames) {
+    // Node lowercases names; other callers may not. No array of keys is built for the usual miss.
+    for (const key in record) {
       if (key.length === lowerName.length && asciiCaseInsensitiveEquals(key, lowerName)) {
         v = record[key];
         break;
@@ -65,6 +110,12 @@ function headerOf(source: HeaderSource, lowerName: string): string | null {
     }
   }
   return asHeaderString(v);
+}
+
+/** Node's IncomingMessage (what the node, express, fastify and koa adapters pass) lowercases header
+ *  names, so a missing name needs no case-insensitive search. */
+function isNodeRequest(request: CorsRequest): boolean {
+  return Array.isArray((request as { rawHeaders?: unknown }).rawHeaders);
 }
 
 /** A header value as a string whatever the caller handed us (arrays joined); null when unreadable. */
@@ -86,22 +137,53 @@ export function toCorsPolicy(policyOrConfig: CorsPolicy | CorsPolicyConfig): Cor
     : createCorsPolicy(policyOrConfig as CorsPolicyConfig);
 }
 
-/** Builds a policy from a configuration; throws CorsConfigError listing every problem. */
+/** Builds a policy from a configuration; throws CorsConfigError listing every problem. Without an
+ *  originLookup, decide() and explain() answer synchronously, and the type says so. */
+export function createCorsPolicy(
+  config: CorsPolicyConfig & { readonly originLookup?: undefined },
+): SyncCorsPolicy;
+export function createCorsPolicy(config: CorsPolicyConfig): CorsPolicy;
 export function createCorsPolicy(config: CorsPolicyConfig): CorsPolicy {
   const result = validateConfig(config);
   if (!result.ok) throw new CorsConfigError(result.problems);
-  const { normalized: cfg, matcher } = result.value;
-  const lookup: OriginLookup | undefined = config.originLookup;
+  const c = compile(result.value.normalized, result.value.matcher, config.originLookup);
   const onDenied = config.onDenied;
-  const publicOrigins = cfg.origins === '*';
-  const methodSet = cfg.methods === '*' ? null : new Set(cfg.methods);
-  const headerSet = cfg.requestHeaders === '*' ? null : new Set(cfg.requestHeaders);
-  const limits = {
-    maxElements: cfg.requestHeadersLimit.maxNames,
-    maxBytes: cfg.requestHeadersLimit.maxBytes,
-  };
 
-  // Precomputed, frozen pieces of every answer.
+  const report = (e: Evaluation): CorsDecision => {
+    if (onDenied !== undefined && !e.decision.allowed && e.decision.reason !== 'no-origin') {
+      try {
+        onDenied(explanationOf(c, e));
+      } catch {
+        // A failing logger must not change the answer.
+      }
+    }
+    return e.decision;
+  };
+  const explain = (e: Evaluation): CorsExplanation => explanationOf(c, e);
+
+  return Object.freeze({
+    warnings: c.cfg.warnings,
+    decide(request: CorsRequest) {
+      const e = safeEvaluate(c, request);
+      return e instanceof Promise ? e.then(report) : report(e);
+    },
+    explain(request: CorsRequest) {
+      const e = safeEvaluate(c, request);
+      return e instanceof Promise ? e.then(explain) : explain(e);
+    },
+    describe() {
+      return c.cfg;
+    },
+  });
+}
+
+/** The frozen pieces every answer is made of, and the sets the checks look up. */
+function compile(
+  cfg: NormalizedCorsConfig,
+  matcher: OriginMatcher | null,
+  lookup: OriginLookup | undefined,
+): Compiled {
+  const publicOrigins = cfg.origins === '*';
   const varyActual: readonly string[] = freeze(
     publicOrigins ? [] : ['Origin', ...(cfg.originLookup?.dependsOn ?? []).map(headerCase)],
   );
@@ -116,192 +198,295 @@ export function createCorsPolicy(config: CorsPolicyConfig): CorsPolicy {
       : []),
   ]);
   // Every pair handed out is frozen: decisions share them, so a caller's mutation must not leak.
-  const credentialHeaders: Pair[] = cfg.credentials ? [pair('Access-Control-Allow-Credentials', 'true')] : [];
   const exposeHeaders: Pair[] =
     cfg.exposedHeaders === '*'
       ? [pair('Access-Control-Expose-Headers', '*')]
       : cfg.exposedHeaders.length > 0
         ? [pair('Access-Control-Expose-Headers', cfg.exposedHeaders.map(headerCase).join(', '))]
         : [];
-  const maxAgeHeader: Pair[] =
-    cfg.maxAge === null ? [] : [pair('Access-Control-Max-Age', String(cfg.maxAge))];
-  const publicActualHeaders = freeze([pair('Access-Control-Allow-Origin', '*'), ...exposeHeaders]);
-  const publicOriginHeaders: Pair[] = [pair('Access-Control-Allow-Origin', '*')];
+  return {
+    cfg,
+    matcher,
+    lookup,
+    publicOrigins,
+    methodSet: cfg.methods === '*' ? null : new Set(cfg.methods),
+    methodLengthLimit:
+      cfg.methods === '*'
+        ? MAX_METHOD_LENGTH
+        : Math.max('OPTIONS'.length, ...cfg.methods.map((m) => m.length)),
+    headerSet: cfg.requestHeaders === '*' ? null : new Set(cfg.requestHeaders),
+    limits: { maxElements: cfg.requestHeadersLimit.maxNames, maxBytes: cfg.requestHeadersLimit.maxBytes },
+    varyActual,
+    varyPreflight,
+    credentialHeaders: cfg.credentials ? [pair('Access-Control-Allow-Credentials', 'true')] : [],
+    exposeHeaders,
+    maxAgeHeader: cfg.maxAge === null ? [] : [pair('Access-Control-Max-Age', String(cfg.maxAge))],
+    publicActualHeaders: freeze([pair('Access-Control-Allow-Origin', '*'), ...exposeHeaders]),
+    publicOriginHeaders: [pair('Access-Control-Allow-Origin', '*')],
+    requestedHeadersCache: new Map(),
+    actualAnswers: new Map(),
+    notCors: freeze<CorsDecision>({
+      kind: 'not-cors',
+      allowed: false,
+      status: null,
+      headers: NO_HEADERS,
+      vary: varyActual,
+      reason: 'no-origin',
+    }),
+  };
+}
 
-  const notCors = freeze<CorsDecision>({
-    kind: 'not-cors',
-    allowed: false,
-    status: null,
-    headers: NO_HEADERS,
-    vary: varyActual,
-    reason: 'no-origin',
-  });
-
-  const deny = (
-    kind: CorsRequestKind,
-    reason: CorsReasonCode,
-    headers: CorsDecision['headers'] = NO_HEADERS,
-  ): CorsDecision => ({
+function deny(
+  c: Compiled,
+  kind: CorsRequestKind,
+  reason: CorsReasonCode,
+  headers: CorsDecision['headers'] = NO_HEADERS,
+): CorsDecision {
+  return {
     kind,
     allowed: false,
-    status: kind === 'preflight' ? cfg.preflightStatus : null,
+    status: kind === 'preflight' ? c.cfg.preflightStatus : null,
     headers,
-    vary: kind === 'preflight' ? varyPreflight : varyActual,
+    vary: kind === 'preflight' ? c.varyPreflight : c.varyActual,
     reason,
-  });
-
-  const originHeaders = (origin: string): Pair[] =>
-    publicOrigins ? publicOriginHeaders : [['Access-Control-Allow-Origin', origin], ...credentialHeaders];
-
-  /** Static origin check: 'allowed', a denial code, or 'lookup' when the originLookup must be asked. */
-  const staticOriginCheck = (origin: string): 'allowed' | 'lookup' | CorsReasonCode => {
-    if (publicOrigins) return 'allowed';
-    if ((matcher as OriginMatcher).matches(origin)) return 'allowed';
-    if (origin === 'null') return 'origin-null';
-    const parts = splitSerializedOrigin(origin);
-    if (parts === null) return 'origin-malformed';
-    if (lookup === undefined) return 'origin-not-allowed';
-    if (
-      cfg.credentials &&
-      parts.scheme === 'http' &&
-      !isLoopbackHost(parts.host) &&
-      !cfg.dangerouslyAllowInsecureOriginsWithCredentials
-    ) {
-      return 'origin-insecure-with-credentials';
-    }
-    return 'lookup';
   };
+}
 
-  /** The rest of the decision once the origin is known to be allowed. */
-  const afterOrigin = (
-    request: CorsRequest,
-    origin: string,
-    kind: CorsRequestKind,
-    method: string,
-    acrm: string | null,
-  ): Evaluation => {
-    // The list handed out is frozen; the pairs in it are either shared (and frozen) or fresh for this
-    // decision, so a caller mutating one affects no other decision.
-    if (kind === 'actual') {
-      const headers = publicOrigins
-        ? publicActualHeaders
-        : freeze([...originHeaders(origin), ...exposeHeaders]);
-      return {
-        origin,
-        method,
-        decision: { kind, allowed: true, status: null, headers, vary: varyActual, reason: 'allowed' },
-      };
-    }
-    const requestedMethod = acrm as string;
-    const headers: Pair[] = [...originHeaders(origin)];
-    if (!isMethod(requestedMethod))
-      return { origin, method, requestedMethod, decision: deny(kind, 'method-invalid', freeze(headers)) };
-    if (!isCorsSafelistedMethod(requestedMethod) && methodSet !== null && !methodSet.has(requestedMethod)) {
-      return { origin, method, requestedMethod, decision: deny(kind, 'method-not-allowed', freeze(headers)) };
-    }
-    headers.push(['Access-Control-Allow-Methods', requestedMethod]);
-    const acrh = headerOf(request.headers, 'access-control-request-headers');
-    let requestedHeaders: string[] = [];
-    if (acrh !== null) {
-      const parsed = extractHeaderListValues(acrh, limits);
-      if (parsed === null || !parsed.ok) {
-        const tooLarge = parsed !== null && parsed.reason !== 'not-a-token';
-        return {
-          origin,
-          method,
-          requestedMethod,
-          decision: deny(
-            kind,
-            tooLarge ? 'request-headers-too-large' : 'request-headers-invalid',
-            freeze(headers),
-          ),
-        };
-      }
-      requestedHeaders = parsed.values;
-    }
-    let granted = '';
-    let refused: string | null = null;
-    for (const name of requestedHeaders) {
-      const lower = asciiLowerCase(name);
-      const ok = headerSet === null ? !isCorsNonWildcardRequestHeaderName(lower) : headerSet.has(lower);
-      if (ok) granted = granted === '' ? lower : `${granted}, ${lower}`;
-      else refused ??= lower;
-    }
-    if (granted !== '') headers.push(['Access-Control-Allow-Headers', granted]);
-    const pna = headerOf(request.headers, 'access-control-request-private-network') === 'true';
-    if (pna && cfg.privateNetworkAccess) headers.push(['Access-Control-Allow-Private-Network', 'true']);
-    if (refused !== null) {
-      const reason = headerSet === null ? 'authorization-needs-listing' : 'header-not-allowed';
-      return {
-        origin,
-        method,
-        requestedMethod,
-        requestedHeaders,
-        header: refused,
-        decision: deny(kind, reason, freeze(headers)),
-      };
-    }
-    if (pna && !cfg.privateNetworkAccess) {
-      return {
-        origin,
-        method,
-        requestedMethod,
-        requestedHeaders,
-        decision: deny(kind, 'private-network-not-enabled', freeze(headers)),
-      };
-    }
-    for (const p of maxAgeHeader) headers.push(p);
+function originHeaders(c: Compiled, origin: string): Pair[] {
+  if (c.publicOrigins) return [...c.publicOriginHeaders];
+  const acao: Pair = ['Access-Control-Allow-Origin', origin];
+  return c.credentialHeaders.length === 0 ? [acao] : [acao, c.credentialHeaders[0] as Pair];
+}
+
+/** decide() is total: an input that breaks reading (a throwing getter) gets no CORS headers. */
+function safeEvaluate(c: Compiled, request: CorsRequest): Evaluation | Promise<Evaluation> {
+  try {
+    return evaluate(c, request);
+  } catch {
+    return { origin: null, method: '', decision: deny(c, 'actual', 'origin-malformed') };
+  }
+}
+
+/** Classifies the request (Fetch §4.8: a preflight is an OPTIONS with Access-Control-Request-Method),
+ *  checks its origin, then the rest for allowed origins. */
+function evaluate(c: Compiled, request: CorsRequest): Evaluation | Promise<Evaluation> {
+  const method = typeof request?.method === 'string' ? request.method : '';
+  const headers = request?.headers ?? {};
+  const origin = headerOf(headers, 'origin', isNodeRequest(request));
+  if (origin === null) return { origin: null, method, decision: c.notCors };
+  const acrm = method === 'OPTIONS' ? headerOf(headers, 'access-control-request-method') : null;
+  const kind: CorsRequestKind = acrm !== null ? 'preflight' : 'actual';
+  const check = staticOriginCheck(c, origin);
+  if (check === 'allowed')
+    return kind === 'actual'
+      ? allowActual(c, origin, method)
+      : checkPreflight(c, request, origin, method, acrm as string);
+  if (check !== 'lookup')
     return {
       origin,
       method,
-      requestedMethod,
-      requestedHeaders,
+      ...(acrm !== null ? { requestedMethod: acrm } : {}),
+      decision: deny(c, kind, check),
+    };
+  return askLookup(c.lookup as OriginLookup, origin, request).then((answer) => {
+    if (answer === true) {
+      // Outside safeEvaluate's try by now: keep the promise from ever rejecting.
+      try {
+        return kind === 'actual'
+          ? allowActual(c, origin, method)
+          : checkPreflight(c, request, origin, method, acrm as string);
+      } catch {
+        return { origin, method, decision: deny(c, kind, 'request-headers-invalid') };
+      }
+    }
+    return {
+      origin,
+      method,
+      error: answer === false ? undefined : answer.error,
+      decision: deny(c, kind, answer === false ? 'origin-not-allowed' : 'origin-lookup-failed'),
+    };
+  });
+}
+
+/** Static origin check: 'allowed', a denial code, or 'lookup' when the originLookup must be asked. The
+ *  length cap comes first, so a hostile Origin is never hashed or scanned. */
+function staticOriginCheck(c: Compiled, origin: string): 'allowed' | 'lookup' | CorsReasonCode {
+  if (c.publicOrigins) return 'allowed';
+  if (origin.length > MAX_ORIGIN_LENGTH) return 'origin-malformed';
+  if ((c.matcher as OriginMatcher).matches(origin)) return 'allowed';
+  if (origin === 'null') return 'origin-null';
+  const parts = splitSerializedOrigin(origin);
+  if (parts === null) return 'origin-malformed';
+  if (c.lookup === undefined) return 'origin-not-allowed';
+  if (
+    c.cfg.credentials &&
+    parts.scheme === 'http' &&
+    !isLoopbackHost(parts.host) &&
+    !c.cfg.dangerouslyAllowInsecureOriginsWithCredentials
+  ) {
+    return 'origin-insecure-with-credentials';
+  }
+  return 'lookup';
+}
+
+/** An actual request from an allowed origin. The list handed out is frozen; its pairs are shared (and
+ *  frozen) or fresh for this decision, so a caller mutating one affects no other decision. */
+function allowActual(c: Compiled, origin: string, method: string): Evaluation {
+  if (c.publicOrigins) {
+    return {
+      origin,
+      method,
       decision: {
-        kind,
+        kind: 'actual',
         allowed: true,
-        status: cfg.preflightStatus,
-        headers: freeze(headers),
-        vary: varyPreflight,
+        status: null,
+        headers: c.publicActualHeaders,
+        vary: c.varyActual,
         reason: 'allowed',
       },
     };
-  };
-
-  const evaluate = (request: CorsRequest): Evaluation | Promise<Evaluation> => {
-    const method = typeof request?.method === 'string' ? request.method : '';
-    const headers = request?.headers ?? {};
-    const origin = headerOf(headers, 'origin');
-    if (origin === null) return { origin: null, method, decision: notCors };
-    const acrm = method === 'OPTIONS' ? headerOf(headers, 'access-control-request-method') : null;
-    const kind: CorsRequestKind = acrm !== null ? 'preflight' : 'actual';
-    const check = staticOriginCheck(origin);
-    if (check === 'allowed') return afterOrigin(request, origin, kind, method, acrm);
-    if (check !== 'lookup')
-      return {
-        origin,
-        method,
-        ...(acrm !== null ? { requestedMethod: acrm } : {}),
-        decision: deny(kind, check),
-      };
-    return askLookup(lookup as OriginLookup, origin, request).then((answer) => {
-      if (answer === true) {
-        // Outside safeEvaluate's try by now: keep the promise from ever rejecting.
-        try {
-          return afterOrigin(request, origin, kind, method, acrm);
-        } catch {
-          return { origin, method, decision: deny(kind, 'request-headers-invalid') };
-        }
-      }
-      return {
-        origin,
-        method,
-        error: answer === false ? undefined : answer.error,
-        decision: deny(kind, answer === false ? 'origin-not-allowed' : 'origin-lookup-failed'),
-      };
+  }
+  // The answer depends only on the origin: kept, frozen whole, for the next request from it.
+  let decision = c.actualAnswers.get(origin);
+  if (decision === undefined) {
+    decision = freeze<CorsDecision>({
+      kind: 'actual',
+      allowed: true,
+      status: null,
+      headers: freeze([
+        pair('Access-Control-Allow-Origin', origin),
+        ...c.credentialHeaders,
+        ...c.exposeHeaders,
+      ]),
+      vary: c.varyActual,
+      reason: 'allowed',
     });
-  };
+    if (c.actualAnswers.size >= ANSWER_CACHE_SIZE) c.actualAnswers.clear();
+    c.actualAnswers.set(origin, decision);
+  }
+  return { origin, method, decision };
+}
 
-  const explanationOf = (e: Evaluation): CorsExplanation => ({
+/** A preflight from an allowed origin: the requested method, then the requested headers, then Private
+ *  Network Access. Each header value is capped before it is read. */
+function checkPreflight(
+  c: Compiled,
+  request: CorsRequest,
+  origin: string,
+  method: string,
+  requestedMethod: string,
+): Evaluation {
+  const headers: Pair[] = originHeaders(c, origin);
+  const methodProblem = checkRequestedMethod(c, requestedMethod);
+  if (methodProblem !== null)
+    return refusePreflight(c, origin, method, requestedMethod, headers, methodProblem);
+  headers.push(['Access-Control-Allow-Methods', requestedMethod]);
+
+  const requested = requestedHeaders(c, request);
+  if (typeof requested === 'string')
+    return refusePreflight(c, origin, method, requestedMethod, headers, requested);
+  if (requested.granted !== '') headers.push(['Access-Control-Allow-Headers', requested.granted]);
+  const pna =
+    headerOf(request.headers, 'access-control-request-private-network', isNodeRequest(request)) === 'true';
+  if (pna && c.cfg.privateNetworkAccess) headers.push(['Access-Control-Allow-Private-Network', 'true']);
+  if (requested.refused !== null) {
+    const reason = c.headerSet === null ? 'authorization-needs-listing' : 'header-not-allowed';
+    return refusePreflight(c, origin, method, requestedMethod, headers, reason, requested, requested.refused);
+  }
+  if (pna && !c.cfg.privateNetworkAccess)
+    return refusePreflight(
+      c,
+      origin,
+      method,
+      requestedMethod,
+      headers,
+      'private-network-not-enabled',
+      requested,
+    );
+  for (const p of c.maxAgeHeader) headers.push(p);
+  return {
+    origin,
+    method,
+    requestedMethod,
+    requestedHeaders: requested.requested,
+    decision: {
+      kind: 'preflight',
+      allowed: true,
+      status: c.cfg.preflightStatus,
+      headers: freeze(headers),
+      vary: c.varyPreflight,
+      reason: 'allowed',
+    },
+  };
+}
+
+/** Fetch §4.8 step 7: the requested method is a method, and safelisted or allowed. Capped first. */
+function checkRequestedMethod(c: Compiled, requestedMethod: string): CorsReasonCode | null {
+  if (requestedMethod.length > c.methodLengthLimit)
+    return c.methodSet === null ? 'method-invalid' : 'method-not-allowed';
+  if (!isMethod(requestedMethod)) return 'method-invalid';
+  if (!isCorsSafelistedMethod(requestedMethod) && c.methodSet !== null && !c.methodSet.has(requestedMethod))
+    return 'method-not-allowed';
+  return null;
+}
+
+function refusePreflight(
+  c: Compiled,
+  origin: string,
+  method: string,
+  requestedMethod: string,
+  headers: Pair[],
+  reason: CorsReasonCode,
+  requested?: RequestedHeaders,
+  header?: string,
+): Evaluation {
+  return {
+    origin,
+    method,
+    requestedMethod,
+    ...(requested !== undefined ? { requestedHeaders: requested.requested } : {}),
+    ...(header !== undefined ? { header } : {}),
+    decision: deny(c, 'preflight', reason, freeze(headers)),
+  };
+}
+
+const NO_REQUESTED_HEADERS: RequestedHeaders = freeze({ requested: freeze([]), granted: '', refused: null });
+
+/** Access-Control-Request-Headers, read and answered: from the cache, or parsed (refused by size before
+ *  it is scanned or hashed). */
+function requestedHeaders(c: Compiled, request: CorsRequest): RequestedHeaders | CorsReasonCode {
+  const acrh = headerOf(request.headers, 'access-control-request-headers', isNodeRequest(request));
+  if (acrh === null) return NO_REQUESTED_HEADERS;
+  if (acrh.length > c.limits.maxBytes) return 'request-headers-too-large';
+  const cache = c.requestedHeadersCache;
+  let answer = cache.get(acrh);
+  if (answer === undefined) {
+    answer = answerRequestedHeaders(c, acrh);
+    if (cache.size >= REQUESTED_HEADERS_CACHE_SIZE) cache.clear();
+    cache.set(acrh, answer);
+  }
+  return answer;
+}
+
+/** Fetch §2.2.1 "extract header list values", then the names this policy allows and the first it refuses. */
+function answerRequestedHeaders(c: Compiled, acrh: string): RequestedHeaders | CorsReasonCode {
+  const parsed = extractHeaderListValues(acrh, c.limits);
+  if (parsed === null) return 'request-headers-invalid';
+  if (!parsed.ok)
+    return parsed.reason === 'not-a-token' ? 'request-headers-invalid' : 'request-headers-too-large';
+  let granted = '';
+  let refused: string | null = null;
+  for (const name of parsed.values) {
+    const lower = asciiLowerCase(name);
+    const ok = c.headerSet === null ? !isCorsNonWildcardRequestHeaderName(lower) : c.headerSet.has(lower);
+    if (ok) granted = granted === '' ? lower : `${granted}, ${lower}`;
+    else refused ??= lower;
+  }
+  return freeze({ requested: freeze(parsed.values), granted, refused });
+}
+
+function explanationOf(c: Compiled, e: Evaluation): CorsExplanation {
+  return {
     kind: e.decision.kind,
     allowed: e.decision.allowed,
     reason: e.decision.reason,
@@ -310,8 +495,8 @@ export function createCorsPolicy(config: CorsPolicyConfig): CorsPolicy {
       kind: e.decision.kind,
       method: e.requestedMethod,
       header: e.header,
-      maxNames: cfg.requestHeadersLimit.maxNames,
-      maxBytes: cfg.requestHeadersLimit.maxBytes,
+      maxNames: c.cfg.requestHeadersLimit.maxNames,
+      maxBytes: c.cfg.requestHeadersLimit.maxBytes,
       error: e.error,
     }),
     origin: e.origin,
@@ -319,42 +504,7 @@ export function createCorsPolicy(config: CorsPolicyConfig): CorsPolicy {
     ...(e.requestedMethod !== undefined ? { requestedMethod: e.requestedMethod } : {}),
     ...(e.requestedHeaders !== undefined ? { requestedHeaders: e.requestedHeaders } : {}),
     ...(e.header !== undefined ? { header: e.header } : {}),
-  });
-
-  const report = (e: Evaluation): CorsDecision => {
-    if (onDenied !== undefined && !e.decision.allowed && e.decision.reason !== 'no-origin') {
-      try {
-        onDenied(explanationOf(e));
-      } catch {
-        // A failing logger must not change the answer.
-      }
-    }
-    return e.decision;
   };
-
-  const safeEvaluate = (request: CorsRequest): Evaluation | Promise<Evaluation> => {
-    try {
-      return evaluate(request);
-    } catch {
-      // decide() is total: an input that breaks reading (a throwing getter) gets no CORS headers.
-      return { origin: null, method: '', decision: deny('actual', 'origin-malformed') };
-    }
-  };
-
-  return Object.freeze({
-    warnings: cfg.warnings,
-    decide(request: CorsRequest) {
-      const e = safeEvaluate(request);
-      return e instanceof Promise ? e.then(report) : report(e);
-    },
-    explain(request: CorsRequest) {
-      const e = safeEvaluate(request);
-      return e instanceof Promise ? e.then(explanationOf) : explanationOf(e);
-    },
-    describe() {
-      return cfg;
-    },
-  });
 }
 
 /** Calls the user's lookup; resolves true, false, or the error it raised. Never rejects. */

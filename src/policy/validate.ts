@@ -1,20 +1,19 @@
 // Validation of a policy configuration: every problem at once, each with the field and the fix.
+import { BROWSER_PROFILES } from '../spec/browsers.js';
+import { isCorsSafelistedResponseHeaderName } from '../spec/check.js';
 import {
-  asciiLowerCase,
-  BROWSER_PROFILES,
-  isCorsSafelistedResponseHeaderName,
-  isForbiddenMethod,
   isForbiddenRequestHeaderName,
   isForbiddenResponseHeaderName,
   isHeaderName,
-  isMethod,
-  normalizeMethod,
-} from '../spec/index.js';
+} from '../spec/headers.js';
+import { isForbiddenMethod, isMethod, normalizeMethod } from '../spec/methods.js';
+import { asciiLowerCase } from '../spec/tokens.js';
 import type { ConfigProblem, ConfigWarning, CorsPolicyConfig, NormalizedCorsConfig } from './config.js';
 import {
   formatOriginPattern,
   isLoopbackHost,
   isWildcardOverPublicSuffix,
+  MAX_ORIGIN_LENGTH,
   OriginMatcher,
   type OriginPattern,
   parseOriginPattern,
@@ -75,322 +74,434 @@ const describeValue = (v: unknown): string => {
   return String(v);
 };
 
+/** Collects every problem and warning of one validation, so that the user sees them all at once. */
+class Findings {
+  readonly problems: ConfigProblem[] = [];
+  readonly warnings: ConfigWarning[] = [];
+  problem(path: string, message: string, fix: string): void {
+    this.problems.push({ path, message, fix });
+  }
+  warn(path: string, message: string): void {
+    this.warnings.push({ path, message });
+  }
+}
+
+type Config = CorsPolicyConfig & Record<string, unknown>;
+
+/** The boolean options, read once: later steps depend on some of them. */
+interface Flags {
+  readonly credentials: boolean;
+  readonly privateNetworkAccess: boolean;
+  readonly varyPreflight: boolean;
+  readonly allowInsecure: boolean;
+  readonly allowPublicSuffix: boolean;
+}
+
 /** Validates a configuration. Returns the compiled form, or the list of problems. */
 export function validateConfig(
   input: unknown,
 ): { ok: true; value: CompiledConfig } | { ok: false; problems: ConfigProblem[] } {
-  const problems: ConfigProblem[] = [];
-  const warnings: ConfigWarning[] = [];
-  const problem = (path: string, message: string, fix: string): void => {
-    problems.push({ path, message, fix });
-  };
+  const found = new Findings();
   if (input === null || typeof input !== 'object' || Array.isArray(input)) {
-    problem(
+    found.problem(
       '(config)',
       'the configuration must be an object',
       "pass an object such as { origins: ['https://app.example.com'] }",
     );
-    return { ok: false, problems };
+    return { ok: false, problems: found.problems };
   }
-  const config = input as CorsPolicyConfig & Record<string, unknown>;
+  const config = input as Config;
+  checkKnownKeys(config, found);
+  const flags = readFlags(config, found);
+  const { origins, patterns } = readOrigins(config, flags, found);
+  const methods = readMethods(config, found);
+  const requestHeaders = readHeaderList(config, 'requestHeaders', found);
+  const exposedHeaders = readHeaderList(config, 'exposedHeaders', found);
+  if (exposedHeaders === '*' && flags.credentials) {
+    found.problem(
+      'exposedHeaders',
+      '"*" does not expose anything when credentials are included: browsers then read it as a header literally named "*"',
+      'list the response headers pages may read',
+    );
+  }
+  const maxAge = readMaxAge(config, found);
+  const preflightStatus = readPreflightStatus(config, found);
+  const originLookup = readOriginLookup(config, found);
+  const requestHeadersLimit = readRequestHeadersLimit(config, found);
+  if (config.onDenied !== undefined && typeof config.onDenied !== 'function') {
+    found.problem(
+      'onDenied',
+      'must be a function',
+      'write onDenied: (explanation) => console.warn(explanation.message)',
+    );
+  }
+
+  if (found.problems.length > 0) return { ok: false, problems: found.problems };
+  const normalized: NormalizedCorsConfig = deepFreeze({
+    origins,
+    credentials: flags.credentials,
+    methods,
+    requestHeaders,
+    exposedHeaders,
+    maxAge,
+    preflightStatus,
+    privateNetworkAccess: flags.privateNetworkAccess,
+    varyPreflight: flags.varyPreflight,
+    originLookup,
+    dangerouslyAllowInsecureOriginsWithCredentials: flags.allowInsecure,
+    dangerouslyAllowWildcardOverPublicSuffix: flags.allowPublicSuffix,
+    requestHeadersLimit,
+    warnings: found.warnings,
+  });
+  return {
+    ok: true,
+    value: { normalized, patterns, matcher: origins === '*' ? null : new OriginMatcher(patterns) },
+  };
+}
+
+/** Unknown options, with the name we use when it is a known misspelling or another library's name. */
+function checkKnownKeys(config: Config, found: Findings): void {
   for (const key of Object.keys(config)) {
     if ((KNOWN_KEYS as readonly string[]).includes(key)) continue;
     const alias = ALIASES[key];
-    problem(
+    found.problem(
       key,
       `unknown option "${key}"`,
       alias !== undefined ? `rename it to "${alias}"` : `use one of: ${KNOWN_KEYS.join(', ')}`,
     );
   }
+}
 
+function readFlags(config: Config, found: Findings): Flags {
   const bool = (key: keyof CorsPolicyConfig): boolean => {
     const v = config[key];
     if (v === undefined) return false;
     if (typeof v !== 'boolean') {
-      problem(key, `must be true or false, not ${describeValue(v)}`, `write ${key}: ${v ? 'true' : 'false'}`);
+      found.problem(
+        key,
+        `must be true or false, not ${describeValue(v)}`,
+        `write ${key}: ${v ? 'true' : 'false'}`,
+      );
       return false;
     }
     return v;
   };
-  const credentials = bool('credentials');
-  const privateNetworkAccess = bool('privateNetworkAccess');
-  const varyPreflight = bool('varyPreflight');
-  const allowInsecure = bool('dangerouslyAllowInsecureOriginsWithCredentials');
-  const allowPublicSuffix = bool('dangerouslyAllowWildcardOverPublicSuffix');
+  return {
+    credentials: bool('credentials'),
+    privateNetworkAccess: bool('privateNetworkAccess'),
+    varyPreflight: bool('varyPreflight'),
+    allowInsecure: bool('dangerouslyAllowInsecureOriginsWithCredentials'),
+    allowPublicSuffix: bool('dangerouslyAllowWildcardOverPublicSuffix'),
+  };
+}
 
-  // origins
-  let origins: '*' | string[] = [];
-  const patterns: OriginPattern[] = [];
+/** `origins`: '*', or each entry parsed, checked against the risky cases, and de-duplicated. */
+function readOrigins(
+  config: Config,
+  flags: Flags,
+  found: Findings,
+): { origins: '*' | string[]; patterns: OriginPattern[] } {
   const rawOrigins = config.origins as unknown;
   const hasLookup = config.originLookup !== undefined;
   if (rawOrigins === '*') {
-    origins = '*';
-    if (credentials) {
-      problem(
+    if (flags.credentials) {
+      found.problem(
         'origins',
         '"*" cannot be combined with credentials: true; browsers refuse that answer, and echoing every origin instead would hand every site your users\' sessions',
         'list the origins that may send credentials, or set credentials: false for a public resource',
       );
     }
     if (hasLookup)
-      problem(
+      found.problem(
         'originLookup',
         'an origin lookup is pointless with origins: "*"',
         'remove originLookup or list origins',
       );
-  } else if (
-    rawOrigins === undefined ||
-    (Array.isArray(rawOrigins) && rawOrigins.length === 0 && !hasLookup)
-  ) {
-    problem(
+    return { origins: '*', patterns: [] };
+  }
+  if (rawOrigins === undefined || (Array.isArray(rawOrigins) && rawOrigins.length === 0 && !hasLookup)) {
+    found.problem(
       'origins',
       'no origins are allowed, so every cross-origin read would be blocked',
       "list the origins of your front ends, e.g. origins: ['https://app.example.com'], or '*' for a public API without credentials",
     );
-  } else if (!Array.isArray(rawOrigins)) {
-    problem(
+    return { origins: [], patterns: [] };
+  }
+  if (!Array.isArray(rawOrigins)) {
+    found.problem(
       'origins',
       `must be an array of origins or "*", not ${describeValue(rawOrigins)}`,
       "write origins: ['https://app.example.com']",
     );
-  } else {
-    const seen = new Map<string, number>();
-    const list: string[] = [];
-    origins = list;
-    rawOrigins.forEach((entry: unknown, i: number) => {
-      const path = `origins[${i}]`;
-      if (typeof entry !== 'string') {
-        problem(
-          path,
-          `must be a string, not ${describeValue(entry)}`,
-          'write the origin as a string such as "https://app.example.com"',
-        );
-        return;
-      }
-      if (entry === '*') {
-        problem(
-          path,
-          '"*" must stand alone, not inside a list',
-          'write origins: "*" (no credentials), or remove it from the list',
-        );
-        return;
-      }
-      const parsed = parseOriginPattern(entry);
-      if ('message' in parsed) {
-        problem(path, parsed.message, parsed.fix);
-        return;
-      }
-      if (parsed.subdomains && isWildcardOverPublicSuffix(parsed) && !allowPublicSuffix) {
-        problem(
-          path,
-          `"${entry}" covers every subdomain of the public suffix "${parsed.host}", where anyone can register one`,
-          `list your own subdomains (e.g. "${parsed.scheme}://yourname.${parsed.host}"), or set dangerouslyAllowWildcardOverPublicSuffix: true if you accept that risk`,
-        );
-        return;
-      }
-      if (credentials && parsed.scheme === 'http' && !isLoopbackHost(parsed.host) && !allowInsecure) {
-        problem(
-          path,
-          `"${entry}" is plain http with credentials: anyone on the network path can inject script into that origin and read your users' data through it`,
-          `use "${formatOriginPattern({ ...parsed, scheme: 'https', port: parsed.port === 80 ? null : parsed.port })}", or set dangerouslyAllowInsecureOriginsWithCredentials: true if you accept that risk`,
-        );
-        return;
-      }
-      const key = formatOriginPattern(parsed);
-      const first = seen.get(key);
-      if (first !== undefined) {
-        warnings.push({ path, message: `"${entry}" repeats origins[${first}]` });
-        return;
-      }
-      seen.set(key, i);
-      patterns.push(parsed);
-      list.push(key);
-    });
-    // Entries that a pattern already covers.
-    const matcher = new OriginMatcher(patterns.filter((p) => p.subdomains || p.port === '*'));
-    patterns.forEach((p) => {
-      if (matcher.coveredByPattern(p)) {
-        warnings.push({
-          path: `origins[${seen.get(formatOriginPattern(p))}]`,
-          message: `"${p.source}" is already covered by a wildcard entry`,
-        });
-      }
-    });
+    return { origins: [], patterns: [] };
   }
+  const seen = new Map<string, number>();
+  const list: string[] = [];
+  const patterns: OriginPattern[] = [];
+  rawOrigins.forEach((entry: unknown, i: number) => {
+    const path = `origins[${i}]`;
+    const parsed = readOriginEntry(entry, path, flags, found);
+    if (parsed === null) return;
+    const key = formatOriginPattern(parsed);
+    const first = seen.get(key);
+    if (first !== undefined) {
+      found.warn(path, `"${entry}" repeats origins[${first}]`);
+      return;
+    }
+    seen.set(key, i);
+    patterns.push(parsed);
+    list.push(key);
+  });
+  warnCoveredByPattern(patterns, seen, found);
+  return { origins: list, patterns };
+}
 
-  // methods
-  let methods: '*' | string[] = [];
+/** One entry of `origins`, or null after reporting why it cannot be allowed. */
+function readOriginEntry(entry: unknown, path: string, flags: Flags, found: Findings): OriginPattern | null {
+  if (typeof entry !== 'string') {
+    found.problem(
+      path,
+      `must be a string, not ${describeValue(entry)}`,
+      'write the origin as a string such as "https://app.example.com"',
+    );
+    return null;
+  }
+  if (entry === '*') {
+    found.problem(
+      path,
+      '"*" must stand alone, not inside a list',
+      'write origins: "*" (no credentials), or remove it from the list',
+    );
+    return null;
+  }
+  const parsed = parseOriginPattern(entry);
+  if ('message' in parsed) {
+    found.problem(path, parsed.message, parsed.fix);
+    return null;
+  }
+  if (!parsed.subdomains && formatOriginPattern(parsed).length > MAX_ORIGIN_LENGTH) {
+    found.problem(
+      path,
+      `"${entry}" is longer than any origin a browser sends (${MAX_ORIGIN_LENGTH} characters; a host has at most 255)`,
+      'check the host name',
+    );
+    return null;
+  }
+  if (parsed.subdomains && !flags.allowPublicSuffix) {
+    const overPublicSuffix = isWildcardOverPublicSuffix(parsed);
+    if (overPublicSuffix === null) {
+      found.problem(
+        path,
+        `"${entry}" cannot be checked against the Public Suffix List: this runtime cannot load it synchronously`,
+        `create the policy where Node's require is available (Node, Bun, Deno), or list the subdomains one by one`,
+      );
+      return null;
+    }
+    if (overPublicSuffix) {
+      found.problem(
+        path,
+        `"${entry}" covers every subdomain of the public suffix "${parsed.host}", where anyone can register one`,
+        `list your own subdomains (e.g. "${parsed.scheme}://yourname.${parsed.host}"), or set dangerouslyAllowWildcardOverPublicSuffix: true if you accept that risk`,
+      );
+      return null;
+    }
+  }
+  if (flags.credentials && parsed.scheme === 'http' && !isLoopbackHost(parsed.host) && !flags.allowInsecure) {
+    found.problem(
+      path,
+      `"${entry}" is plain http with credentials: anyone on the network path can inject script into that origin and read your users' data through it`,
+      `use "${formatOriginPattern({ ...parsed, scheme: 'https', port: parsed.port === 80 ? null : parsed.port })}", or set dangerouslyAllowInsecureOriginsWithCredentials: true if you accept that risk`,
+    );
+    return null;
+  }
+  return parsed;
+}
+
+/** Exact entries that a wildcard entry already covers. */
+function warnCoveredByPattern(
+  patterns: readonly OriginPattern[],
+  seen: ReadonlyMap<string, number>,
+  found: Findings,
+): void {
+  const matcher = new OriginMatcher(patterns.filter((p) => p.subdomains || p.port === '*'));
+  for (const p of patterns) {
+    if (matcher.coveredByPattern(p)) {
+      found.warn(
+        `origins[${seen.get(formatOriginPattern(p))}]`,
+        `"${p.source}" is already covered by a wildcard entry`,
+      );
+    }
+  }
+}
+
+/** `methods`: '*', or method names beyond the safelisted ones, normalized as browsers do. */
+function readMethods(config: Config, found: Findings): '*' | string[] {
   const rawMethods = config.methods as unknown;
-  if (rawMethods === '*') methods = '*';
-  else if (rawMethods !== undefined && !Array.isArray(rawMethods)) {
-    problem(
+  if (rawMethods === '*') return '*';
+  if (rawMethods === undefined) return [];
+  if (!Array.isArray(rawMethods)) {
+    found.problem(
       'methods',
       `must be an array of method names or "*", not ${describeValue(rawMethods)}`,
       "write methods: ['PUT', 'DELETE']",
     );
-  } else if (Array.isArray(rawMethods)) {
-    const list: string[] = [];
-    rawMethods.forEach((m: unknown, i: number) => {
-      const path = `methods[${i}]`;
-      if (typeof m !== 'string' || !isMethod(m)) {
-        problem(
-          path,
-          `${describeValue(m)} is not a method name (an HTTP token)`,
-          'write a method such as "PUT" or "PATCH"',
-        );
-        return;
-      }
-      if (m === '*') {
-        problem(path, '"*" must stand alone', 'write methods: "*" to allow any method');
-        return;
-      }
-      if (isForbiddenMethod(m)) {
-        problem(path, `${m} is a forbidden method: browsers never let a page send it`, `remove "${m}"`);
-        return;
-      }
-      const normalized = normalizeMethod(m);
-      if (normalized !== m) {
-        warnings.push({ path, message: `"${m}" is normalized to "${normalized}" (browsers uppercase it)` });
-      } else if (m !== m.toUpperCase()) {
-        warnings.push({
-          path,
-          message: `"${m}" is case-sensitive: browsers send it exactly as the page wrote it, and fetch() only uppercases DELETE, GET, HEAD, OPTIONS, POST and PUT; pages that write "${m.toUpperCase()}" will be refused`,
-        });
-      }
-      if (list.includes(normalized)) warnings.push({ path, message: `"${m}" is listed twice` });
-      else list.push(normalized);
-    });
-    methods = list;
+    return [];
   }
-
-  // request headers
-  const headerList = (key: 'requestHeaders' | 'exposedHeaders'): '*' | string[] => {
-    const raw = config[key] as unknown;
-    if (raw === undefined) return [];
-    if (raw === '*') return '*';
-    if (!Array.isArray(raw)) {
-      problem(
-        key,
-        `must be an array of header names or "*", not ${describeValue(raw)}`,
-        `write ${key}: ['X-Request-Id']`,
+  const list: string[] = [];
+  rawMethods.forEach((m: unknown, i: number) => {
+    const path = `methods[${i}]`;
+    if (typeof m !== 'string' || !isMethod(m)) {
+      found.problem(
+        path,
+        `${describeValue(m)} is not a method name (an HTTP token)`,
+        'write a method such as "PUT" or "PATCH"',
       );
-      return [];
+      return;
     }
-    const out: string[] = [];
-    raw.forEach((h: unknown, i: number) => {
-      const path = `${key}[${i}]`;
-      if (typeof h !== 'string' || !isHeaderName(h)) {
-        problem(
-          path,
-          `${describeValue(h)} is not a header name (an HTTP token)`,
-          'write a header name such as "X-Request-Id"',
-        );
-        return;
-      }
-      if (h === '*') {
-        problem(path, '"*" must stand alone', `write ${key}: "*"`);
-        return;
-      }
-      const lower = asciiLowerCase(h);
-      if (lower.startsWith('access-control-')) {
-        problem(
-          path,
-          key === 'requestHeaders'
-            ? `"${h}" is a CORS header the browser manages; pages cannot send it`
-            : `"${h}" is a CORS header that corskit writes; exposing it to the page is not what it is for`,
-          `remove "${h}" from ${key}`,
-        );
-        return;
-      }
-      if (key === 'requestHeaders' && isForbiddenRequestHeaderName(lower)) {
-        problem(
-          path,
-          `"${h}" is a forbidden request header: browsers never let a page set it`,
-          `remove "${h}"`,
-        );
-        return;
-      }
-      if (key === 'exposedHeaders' && isForbiddenResponseHeaderName(lower)) {
-        problem(path, `"${h}" is never readable by script, whatever the server says`, `remove "${h}"`);
-        return;
-      }
-      if (key === 'exposedHeaders' && isCorsSafelistedResponseHeaderName(lower, NOTHING_EXPOSED)) {
-        warnings.push({ path, message: `"${h}" is always readable; listing it changes nothing` });
-      }
-      if (out.includes(lower)) warnings.push({ path, message: `"${h}" is listed twice` });
-      else out.push(lower);
-    });
-    return out;
-  };
-  const requestHeaders = headerList('requestHeaders');
-  const exposedHeaders = headerList('exposedHeaders');
-  if (exposedHeaders === '*' && credentials) {
-    problem(
-      'exposedHeaders',
-      '"*" does not expose anything when credentials are included: browsers then read it as a header literally named "*"',
-      'list the response headers pages may read',
+    if (m === '*') {
+      found.problem(path, '"*" must stand alone', 'write methods: "*" to allow any method');
+      return;
+    }
+    if (isForbiddenMethod(m)) {
+      found.problem(path, `${m} is a forbidden method: browsers never let a page send it`, `remove "${m}"`);
+      return;
+    }
+    const normalized = normalizeMethod(m);
+    if (normalized !== m) {
+      found.warn(path, `"${m}" is normalized to "${normalized}" (browsers uppercase it)`);
+    } else if (m !== m.toUpperCase()) {
+      found.warn(
+        path,
+        `"${m}" is case-sensitive: browsers send it exactly as the page wrote it, and fetch() only uppercases DELETE, GET, HEAD, OPTIONS, POST and PUT; pages that write "${m.toUpperCase()}" will be refused`,
+      );
+    }
+    if (list.includes(normalized)) found.warn(path, `"${m}" is listed twice`);
+    else list.push(normalized);
+  });
+  return list;
+}
+
+/** `requestHeaders` or `exposedHeaders`: '*', or lowercase header names a page may send or read. */
+function readHeaderList(
+  config: Config,
+  key: 'requestHeaders' | 'exposedHeaders',
+  found: Findings,
+): '*' | string[] {
+  const raw = config[key] as unknown;
+  if (raw === undefined) return [];
+  if (raw === '*') return '*';
+  if (!Array.isArray(raw)) {
+    found.problem(
+      key,
+      `must be an array of header names or "*", not ${describeValue(raw)}`,
+      `write ${key}: ['X-Request-Id']`,
     );
+    return [];
   }
-
-  // max-age
-  let maxAge: number | null = null;
-  if (config.maxAge !== undefined) {
-    const v = config.maxAge as unknown;
-    const caps = `Chrome caps it at ${BROWSER_PROFILES.chrome.maxAgeCap}, Firefox at ${BROWSER_PROFILES.firefox.maxAgeCap}, Safari at ${BROWSER_PROFILES.safari.maxAgeCap}`;
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 86_400) {
-      problem(
-        'maxAge',
-        `must be a whole number of seconds from 0 to 86400, not ${describeValue(v)} (${caps})`,
-        "write maxAge: 7200 (two hours, Chrome's cap)",
+  const out: string[] = [];
+  raw.forEach((h: unknown, i: number) => {
+    const path = `${key}[${i}]`;
+    if (typeof h !== 'string' || !isHeaderName(h)) {
+      found.problem(
+        path,
+        `${describeValue(h)} is not a header name (an HTTP token)`,
+        'write a header name such as "X-Request-Id"',
       );
-    } else {
-      maxAge = v;
+      return;
     }
-  }
-
-  // preflight status
-  let preflightStatus: 200 | 204 = 204;
-  if (config.preflightStatus !== undefined) {
-    if (config.preflightStatus !== 200 && config.preflightStatus !== 204) {
-      problem(
-        'preflightStatus',
-        `must be 204 or 200, not ${describeValue(config.preflightStatus)}`,
-        'write preflightStatus: 204, or 200 for old clients that mishandle 204',
-      );
-    } else preflightStatus = config.preflightStatus;
-  }
-
-  // origin lookup
-  let originLookup: { dependsOn: string[] } | null = null;
-  if (hasLookup) {
-    const l = config.originLookup as unknown as Record<string, unknown>;
-    if (l === null || typeof l !== 'object' || typeof l.lookup !== 'function') {
-      problem(
-        'originLookup',
-        'must be an object with a lookup(origin, request) function',
-        'write originLookup: { lookup: async (origin) => tenants.has(origin), dependsOn: [] }',
-      );
-    } else if (
-      !Array.isArray(l.dependsOn) ||
-      !l.dependsOn.every((h) => typeof h === 'string' && isHeaderName(h))
-    ) {
-      problem(
-        'originLookup.dependsOn',
-        'must list the request headers the lookup reads besides Origin, so caches keep answers apart (Vary)',
-        "write dependsOn: [] when it reads only the origin, or e.g. dependsOn: ['Host']",
-      );
-    } else {
-      originLookup = { dependsOn: (l.dependsOn as string[]).map(asciiLowerCase) };
+    if (h === '*') {
+      found.problem(path, '"*" must stand alone', `write ${key}: "*"`);
+      return;
     }
-  }
+    const lower = asciiLowerCase(h);
+    if (lower.startsWith('access-control-')) {
+      found.problem(
+        path,
+        key === 'requestHeaders'
+          ? `"${h}" is a CORS header the browser manages; pages cannot send it`
+          : `"${h}" is a CORS header that corskit writes; exposing it to the page is not what it is for`,
+        `remove "${h}" from ${key}`,
+      );
+      return;
+    }
+    if (key === 'requestHeaders' && isForbiddenRequestHeaderName(lower)) {
+      found.problem(
+        path,
+        `"${h}" is a forbidden request header: browsers never let a page set it`,
+        `remove "${h}"`,
+      );
+      return;
+    }
+    if (key === 'exposedHeaders' && isForbiddenResponseHeaderName(lower)) {
+      found.problem(path, `"${h}" is never readable by script, whatever the server says`, `remove "${h}"`);
+      return;
+    }
+    if (key === 'exposedHeaders' && isCorsSafelistedResponseHeaderName(lower, NOTHING_EXPOSED)) {
+      found.warn(path, `"${h}" is always readable; listing it changes nothing`);
+    }
+    if (out.includes(lower)) found.warn(path, `"${h}" is listed twice`);
+    else out.push(lower);
+  });
+  return out;
+}
 
-  // limits
+function readMaxAge(config: Config, found: Findings): number | null {
+  if (config.maxAge === undefined) return null;
+  const v = config.maxAge as unknown;
+  const caps = `Chrome caps it at ${BROWSER_PROFILES.chrome.maxAgeCap}, Firefox at ${BROWSER_PROFILES.firefox.maxAgeCap}, Safari at ${BROWSER_PROFILES.safari.maxAgeCap}`;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 86_400) {
+    found.problem(
+      'maxAge',
+      `must be a whole number of seconds from 0 to 86400, not ${describeValue(v)} (${caps})`,
+      "write maxAge: 7200 (two hours, Chrome's cap)",
+    );
+    return null;
+  }
+  return v;
+}
+
+function readPreflightStatus(config: Config, found: Findings): 200 | 204 {
+  if (config.preflightStatus === undefined) return 204;
+  if (config.preflightStatus !== 200 && config.preflightStatus !== 204) {
+    found.problem(
+      'preflightStatus',
+      `must be 204 or 200, not ${describeValue(config.preflightStatus)}`,
+      'write preflightStatus: 204, or 200 for old clients that mishandle 204',
+    );
+    return 204;
+  }
+  return config.preflightStatus;
+}
+
+function readOriginLookup(config: Config, found: Findings): { dependsOn: string[] } | null {
+  if (config.originLookup === undefined) return null;
+  const l = config.originLookup as unknown as Record<string, unknown>;
+  if (l === null || typeof l !== 'object' || typeof l.lookup !== 'function') {
+    found.problem(
+      'originLookup',
+      'must be an object with a lookup(origin, request) function',
+      'write originLookup: { lookup: async (origin) => tenants.has(origin), dependsOn: [] }',
+    );
+    return null;
+  }
+  if (!Array.isArray(l.dependsOn) || !l.dependsOn.every((h) => typeof h === 'string' && isHeaderName(h))) {
+    found.problem(
+      'originLookup.dependsOn',
+      'must list the request headers the lookup reads besides Origin, so caches keep answers apart (Vary)',
+      "write dependsOn: [] when it reads only the origin, or e.g. dependsOn: ['Host']",
+    );
+    return null;
+  }
+  return { dependsOn: (l.dependsOn as string[]).map(asciiLowerCase) };
+}
+
+function readRequestHeadersLimit(config: Config, found: Findings): { maxNames: number; maxBytes: number } {
   const rawLimit = (config.requestHeadersLimit ?? {}) as Record<string, unknown>;
   const limitNumber = (key: 'maxNames' | 'maxBytes', dflt: number, max: number): number => {
     const v = rawLimit[key];
     if (v === undefined) return dflt;
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 1 || v > max) {
-      problem(
+      found.problem(
         `requestHeadersLimit.${key}`,
         `must be a whole number from 1 to ${max}`,
         `remove it to use ${dflt}`,
@@ -399,39 +510,9 @@ export function validateConfig(
     }
     return v;
   };
-  const requestHeadersLimit = {
+  return {
     maxNames: limitNumber('maxNames', 64, 1024),
     maxBytes: limitNumber('maxBytes', 4096, 65_536),
-  };
-
-  if (config.onDenied !== undefined && typeof config.onDenied !== 'function') {
-    problem(
-      'onDenied',
-      'must be a function',
-      'write onDenied: (explanation) => console.warn(explanation.message)',
-    );
-  }
-
-  if (problems.length > 0) return { ok: false, problems };
-  const normalized: NormalizedCorsConfig = deepFreeze({
-    origins,
-    credentials,
-    methods,
-    requestHeaders,
-    exposedHeaders,
-    maxAge,
-    preflightStatus,
-    privateNetworkAccess,
-    varyPreflight,
-    originLookup,
-    dangerouslyAllowInsecureOriginsWithCredentials: allowInsecure,
-    dangerouslyAllowWildcardOverPublicSuffix: allowPublicSuffix,
-    requestHeadersLimit,
-    warnings,
-  });
-  return {
-    ok: true,
-    value: { normalized, patterns, matcher: origins === '*' ? null : new OriginMatcher(patterns) },
   };
 }
 

@@ -1,5 +1,5 @@
 // Vary handling: append our tokens to whatever the application set, never overwrite, never duplicate.
-import { asciiCaseInsensitiveEquals } from '../spec/index.js';
+import { asciiCaseInsensitiveEquals } from '../spec/tokens.js';
 
 /**
  * Returns the Vary value with `tokens` appended to `existing` (a string, a list of header lines, or
@@ -16,6 +16,8 @@ export function appendVary(
         ? existing.join(', ')
         : String(existing);
   if (tokens.length === 0) return current;
+  // The usual case: nothing set yet and one token (Origin).
+  if (current === '' && tokens.length === 1) return tokens[0] as string;
   const present: string[] = [];
   let start = 0;
   for (let i = 0; i <= current.length; i++) {

@@ -6,9 +6,11 @@ export * from './errors.js';
 export * from './headers.js';
 export * from './methods.js';
 export * from './origin.js';
+export * from './origin-comparison.js';
 export * from './preflight.js';
 export * from './redirect.js';
 export * from './request.js';
+export * from './site.js';
 export {
   asciiCaseInsensitiveEquals,
   asciiLowerCase,

@@ -1,7 +1,7 @@
 // Origins and sites: HTML Standard §7.1 "Origins" and §7.1.1 "Sites", URL Standard §4 "origin".
 // Host parsing (IDNA, IPv4 number forms, IPv6 compression) is left to WHATWG `URL`; registrable
-// domains come from the Public Suffix List through tldts. Nothing here touches the network or Node.
-import { getDomain } from 'tldts';
+// domains (the Public Suffix List, a large table) are in site.ts so that importing origins stays cheap.
+// Nothing here touches the network or Node.
 
 /** A tuple origin: (scheme, host, port). `port` is null when it is the scheme's default. */
 export interface TupleOrigin {
@@ -17,11 +17,6 @@ export interface OpaqueOrigin {
 }
 
 export type Origin = TupleOrigin | OpaqueOrigin;
-
-/** HTML §7.1.1: a site is an opaque origin or a scheme-and-host. */
-export type Site =
-  | OpaqueOrigin
-  | { readonly type: 'scheme-and-host'; readonly scheme: string; readonly host: string };
 
 /** URL Standard "special scheme" default ports. */
 const DEFAULT_PORTS: Readonly<Record<string, number>> = { http: 80, https: 443, ws: 80, wss: 443, ftp: 21 };
@@ -142,12 +137,19 @@ export function isIpAddress(host: string): boolean {
   return true;
 }
 
+/** tldts's `getDomain`: the registrable domain by the Public Suffix List. */
+export type PublicSuffixListDomain = (
+  hostname: string,
+  options: { allowPrivateDomains: boolean; validateHostname: boolean; extractHostname: boolean },
+) => string | null;
+
 /**
  * URL Standard §3.2 "registrable domain" of a host, or null (IP addresses, public suffixes, hosts with
  * no registrable domain). A trailing dot is kept: `example.com.` has registrable domain `example.com.`.
- * Uses the Public Suffix List including its private section (github.io is a public suffix).
+ * Uses the Public Suffix List including its private section (github.io is a public suffix), through
+ * `getDomain` (tldts's), so that callers choose when the list is loaded.
  */
-export function registrableDomain(host: string): string | null {
+export function registrableDomainWith(getDomain: PublicSuffixListDomain, host: string): string | null {
   if (host.length === 0 || isIpAddress(host)) return null;
   const trailingDot = host.endsWith('.');
   const bare = trailingDot ? host.slice(0, -1) : host;
@@ -159,37 +161,4 @@ export function registrableDomain(host: string): string | null {
   });
   if (domain === null || domain === '') return null;
   return trailingDot ? `${domain}.` : domain;
-}
-
-/** HTML §7.1.1 "obtain a site". */
-export function obtainSite(origin: Origin): Site {
-  if (origin.type === 'opaque') return origin;
-  const domain = registrableDomain(origin.host);
-  return Object.freeze({
-    type: 'scheme-and-host' as const,
-    scheme: origin.scheme,
-    host: domain ?? origin.host,
-  });
-}
-
-/** HTML §7.1.1 "same site": the sites of both origins are equal. */
-export function isSameSite(a: Origin, b: Origin): boolean {
-  const sa = obtainSite(a);
-  const sb = obtainSite(b);
-  if (sa.type === 'opaque' || sb.type === 'opaque') return sa === sb;
-  return sa.scheme === sb.scheme && sa.host === sb.host;
-}
-
-/** HTML §7.1.1 "schemelessly same site": same site ignoring the scheme. */
-export function isSchemelesslySameSite(a: Origin, b: Origin): boolean {
-  if (a.type === 'opaque' || b.type === 'opaque') return a === b;
-  const ha = registrableDomain(a.host) ?? a.host;
-  const hb = registrableDomain(b.host) ?? b.host;
-  return ha === hb;
-}
-
-/** HTML §7.1.1 "serialize a site". */
-export function serializeSite(site: Site): string {
-  if (site.type === 'opaque') return 'null';
-  return `${site.scheme}://${site.host}`;
 }

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCheck } from '../../src/doctor/check.js';
 import { renderCheck } from '../../src/doctor/report.js';
 import { makeStyle } from '../../src/doctor/style.js';
+import { exchangeOf, expectProven } from './proven.js';
 
 const PAGE = 'http://localhost:5173';
 const run = promisify(execFile);
@@ -89,6 +90,8 @@ route('/redirect-userinfo', {
   actual: { status: 302, headers: allow({ Location: 'http://user:pw@127.0.0.2:1/x' }) },
 });
 route('/reflect', { actual: { status: 200, headers: {} } });
+route('/static-page', { actual: { status: 200, headers: allow() } });
+route('/allowlist-no-vary', { actual: { status: 200, headers: {} } });
 route(
   '/pf-star-auth',
   pf({
@@ -115,6 +118,10 @@ function handler(req: IncomingMessage, res: ServerResponse): void {
         Vary: 'Origin',
       })
       .end();
+    return;
+  }
+  if (path === '/allowlist-no-vary') {
+    res.writeHead(200, req.headers.origin === PAGE ? { 'Access-Control-Allow-Origin': PAGE } : {}).end();
     return;
   }
   const r = ROUTES[path];
@@ -173,12 +180,24 @@ describe('every error code HTTP can produce', () => {
     const report = await runCheck({ url: `${base}${path}`, origin: PAGE, ...opts });
     expect(report.verdict).toBe('blocked');
     expect(report.error?.code).toBe(code);
-    expect(report.fixes).not.toBeNull();
+    if (code === 'CorsDisabledScheme') {
+      // No header makes a browser follow a redirect to ftp: the advice is about the redirect.
+      expect(report.fixes).toBeNull();
+      expect(report.pageAdvice.join(' ')).toMatch(/not http\(s\)/);
+    } else {
+      expectProven(report.fixes, exchangeOf(report));
+      expect(report.pageAdvice).toEqual([]);
+    }
+    // What the user reads: the proven fix, or the page's advice.
+    const printed = renderCheck(report, { style: makeStyle({ isTTY: false }, {}) });
+    expect(printed).toContain(report.fixes !== null ? 'Fix (proven:' : 'Fix it in the page, not the server:');
   });
 
   it('RedirectContainsCredentials under the spec rules (Chromium fails such URLs without a CORS code)', async () => {
-    const report = await runCheck({ url: `${base}/redirect-userinfo`, origin: PAGE, browser: 'firefox' });
+    const report = await runCheck({ url: `${base}/redirect-userinfo`, origin: PAGE, browser: 'spec' });
     expect(report.error?.code).toBe('RedirectContainsCredentials');
+    expect(report.fixes).toBeNull();
+    expect(report.pageAdvice.join(' ')).toMatch(/user name or password/);
   });
 
   it('allowed requests, simple and preflighted, carry no error and no fix', async () => {
@@ -201,7 +220,12 @@ describe('every error code HTTP can produce', () => {
   it('warns about an origin reflected whatever it is', async () => {
     const report = await runCheck({ url: `${base}/reflect`, origin: PAGE, credentials: true });
     expect(report.verdict).toBe('allowed');
-    expect(report.warnings.map((w) => w.id)).toContain('reflects-any-origin');
+    expect(report.warnings.map((w) => w.id)).toContain('reflect-any-origin');
+    // The probe is shown: it is a request corskit sent.
+    expect(report.probes).toHaveLength(1);
+    expect(renderCheck(report, { style: makeStyle({ isTTY: false }, {}) })).toMatch(
+      /corskit's own probe[\s\S]*Origin: https:\/\/corskit-/,
+    );
   });
 
   it('warns when Authorization gets through only by "*", and not when it is listed', async () => {
@@ -218,12 +242,15 @@ describe('every error code HTTP can produce', () => {
     expect(listed.warnings.map((w) => w.id)).not.toContain('authorization-via-wildcard');
   });
 
-  it('warns about a missing Vary: Origin when the origin is echoed, not when Vary lists it', async () => {
-    expect((await runCheck({ url: `${base}/ok`, origin: PAGE })).warnings.map((w) => w.id)).not.toContain(
-      'missing-vary-origin',
-    );
-    const noVary = await runCheck({ url: `${base}/mismatch`, origin: PAGE });
-    expect(noVary.warnings.map((w) => w.id)).toContain('missing-vary-origin');
+  it('warns about a missing Vary: Origin only when the answer depends on Origin (as audit does)', async () => {
+    const ids = async (path: string) =>
+      (await runCheck({ url: `${base}${path}`, origin: PAGE })).warnings.map((w) => w.id);
+    expect(await ids('/ok')).not.toContain('missing-vary-origin');
+    // A fixed Access-Control-Allow-Origin needs no Vary, whoever asks.
+    expect(await ids('/mismatch')).not.toContain('missing-vary-origin');
+    expect(await ids('/static-page')).not.toContain('missing-vary-origin');
+    // An allowlist without Vary: the probe's origin gets another answer.
+    expect(await ids('/allowlist-no-vary')).toContain('missing-vary-origin');
   });
 
   it('a refused connection is a network error, not a crash', async () => {
@@ -255,7 +282,24 @@ describe('the built CLI', () => {
     expect(json.error.message).toContain(
       'Method DELETE is not allowed by Access-Control-Allow-Methods in preflight response.',
     );
-    expect(json.fixes.preflight).toContainEqual(['Access-Control-Allow-Methods', 'DELETE']);
+    // The fix keeps GET and POST, which the server allowed, and adds DELETE.
+    expect(json.fixes.preflight).toContainEqual(['Access-Control-Allow-Methods', 'GET, POST, DELETE']);
+    expect(json.fixes.proven).toBe(true);
+    expect(Object.keys(json.origins)).toEqual([
+      'page',
+      'target',
+      'scheme',
+      'host',
+      'port',
+      'sameOrigin',
+      'sameSite',
+      'schemelesslySameSite',
+      'notes',
+    ]);
+    expect(json.origins.port).toEqual({ page: '5173', target: base.split(':')[2], equal: false });
+    expect(json.pageAdvice).toEqual([]);
+    // Before sending, check says it sends the real request.
+    expect(r.stderr).toMatch(/sends the real request.*DELETE.*deletes/);
     expect(Array.isArray(json.events)).toBe(true);
     expect(Array.isArray(json.warnings)).toBe(true);
   });
@@ -271,6 +315,46 @@ describe('the built CLI', () => {
     expect(refused.stderr).not.toMatch(/at .*\.js:\d+/);
   });
 
+  it('a forbidden method is a TypeError with nothing sent: exit 1, no notice, the advice in the page', async () => {
+    const r = await cli(['check', `${base}/ok`, '--origin', PAGE, '--method', 'CONNECT', '--json']);
+    expect(r.code).toBe(1);
+    const json = JSON.parse(r.stdout);
+    expect(json.verdict).toBe('type-error');
+    expect(json.fixes).toBeNull();
+    expect(json.pageAdvice[0]).toMatch(/forbidden method/);
+    expect(r.stderr).toBe('');
+  });
+
+  it.each([
+    ['X-Trace: a…b', 'String contains non ISO-8859-1 code point.'],
+    ['X Trace: 1', 'Invalid name'],
+  ])('--header %j: the TypeError fetch() throws, exit 1, nothing sent', async (header, words) => {
+    const r = await cli(['check', 'http://127.0.0.1:9/', '--origin', PAGE, '--header', header]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('TYPE ERROR: fetch() throws before sending anything; nothing was sent');
+    expect(r.stdout).toContain(`TypeError: Failed to execute 'fetch' on 'Window': `);
+    expect(r.stdout).toContain(words);
+    expect(r.stderr).toBe('');
+  });
+
+  it('--preflight-only sends the preflight only, and says so first', async () => {
+    const r = await cli([
+      'check',
+      `${base}/pf-ok`,
+      '--origin',
+      PAGE,
+      '--method',
+      'PUT',
+      '--header',
+      'X-Trace: 1',
+      '--preflight-only',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/sends only the preflight \(OPTIONS\)/);
+    expect(r.stdout).toContain('PREFLIGHT PASSED');
+    expect(r.stdout).not.toMatch(/── PUT /);
+  });
+
   it('--help says CORS is not access control', async () => {
     const r = await cli(['check', '--help']);
     expect(r.code).toBe(0);
@@ -282,7 +366,12 @@ describe('text output (snapshots, no colour)', () => {
   const style = makeStyle({ isTTY: false }, {});
   // The port varies from run to run, and arrows stretch with the URL: both are normalized.
   const normalize = (text: string) =>
-    text.replaceAll(base, 'http://API').replaceAll(base.slice(7), 'API').replace(/─{3,}/g, '───');
+    text
+      .replaceAll(base, 'http://API')
+      .replaceAll(base.slice(7), 'API')
+      .replaceAll(` ${base.split(':')[2]} `, ' PORT ')
+      .replace(/corskit-[a-z0-9]+\.example/g, 'corskit-RANDOM.example')
+      .replace(/─{3,}/g, '───');
 
   it.each([
     ['a blocked preflight', '/pf-header', PUT],
@@ -290,6 +379,7 @@ describe('text output (snapshots, no colour)', () => {
     ['an allowed preflighted request', '/pf-ok', PUT],
   ] as const)('%s', async (_name, path, opts) => {
     const report = await runCheck({ url: `${base}${path}`, origin: PAGE, ...opts });
+    if (report.fixes !== null) expectProven(report.fixes, exchangeOf(report));
     expect(normalize(renderCheck(report, { style }))).toMatchSnapshot();
   });
 

@@ -116,7 +116,7 @@ describe('the built package', () => {
     }
   });
 
-  it('`corskit simulate` runs the DESIGN.md sample: text, --json, and exit codes', async () => {
+  it('`corskit simulate` runs examples/scenarios.json: text, --json, and exit codes', async () => {
     requireBuild();
     const file = join(ROOT, 'examples/scenarios.json');
     const json = await run(process.execPath, [CLI, 'simulate', file, '--json']).catch(
@@ -125,7 +125,7 @@ describe('the built package', () => {
     expect((json as { code?: number }).code).toBe(1); // the first scenario is blocked
     const results = JSON.parse((json as { stdout: string }).stdout) as Record<string, unknown>[];
     expect(results[0]).toMatchObject({
-      name: 'PUT with a custom header, preflight allows it',
+      name: 'PUT with a custom header and credentials; the preflight answer names the origin only: blocked',
       outcome: 'blocked',
       preflight: {
         sent: true,

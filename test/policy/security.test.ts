@@ -7,8 +7,8 @@ import { beforeEach, describe, expect, it, vi } from 'vitest';
 // Count the characters extractHeaderListValues examines when the policy calls it: the wrapper passes a
 // `counter` through the real function and records the work done for each call.
 const work = vi.hoisted(() => ({ calls: [] as { inputLength: number; steps: number }[] }));
-vi.mock('../../src/spec/index.js', async (importOriginal) => {
-  const actual = await importOriginal<typeof import('../../src/spec/index.js')>();
+vi.mock('../../src/spec/headers.js', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../src/spec/headers.js')>();
   return {
     ...actual,
     extractHeaderListValues: (
@@ -730,15 +730,11 @@ describe('Access-Control-Request-Headers: bounded, linear work', () => {
   it('a 1 MiB header of commas is refused as too large without being scanned', () => {
     const policy = createCorsPolicy({ origins: [TARGET], methods: ['PUT'], requestHeaders: '*' });
     const commas = ','.repeat(1 << 20);
-    const started = performance.now();
     const d = decideSync(policy, preflightWith(commas));
-    const elapsed = performance.now() - started;
     expect(d).toMatchObject({ kind: 'preflight', allowed: false, reason: 'request-headers-too-large' });
     expect(d.headers.some(([n]) => n === 'Access-Control-Allow-Headers')).toBe(false);
-    expect(work.calls).toHaveLength(1);
-    expect(work.calls[0]?.inputLength).toBe(1 << 20);
-    expect(work.calls[0]?.steps).toBe(0);
-    expect(elapsed).toBeLessThan(250);
+    // Refused by its length before the parser is even called.
+    expect(work.calls).toHaveLength(0);
   });
 
   it('the same 1 MiB split over many header lines is refused too', () => {
@@ -794,13 +790,12 @@ describe('Access-Control-Request-Headers: bounded, linear work', () => {
     expect(large / small).toBeGreaterThan(32 * 0.9);
   });
 
-  it('a huge Origin or Access-Control-Request-Method is refused quickly', () => {
+  it('a huge Origin or Access-Control-Request-Method is refused (see caps.test.ts for the work done)', () => {
     const policy = createCorsPolicy({
       origins: [TARGET, 'https://*.example.com'],
       methods: '*',
       requestHeaders: '*',
     });
-    const started = performance.now();
     const longHost = decideSync(policy, {
       method: 'GET',
       headers: { origin: `https://${'a.'.repeat(1 << 19)}example.com` },
@@ -811,8 +806,8 @@ describe('Access-Control-Request-Headers: bounded, linear work', () => {
     });
     expect(longHost.allowed).toBe(false);
     expect(longHost.headers).toEqual([]);
-    // A 1 MiB method is a token; whatever the answer, it must not be slow.
-    expect(typeof longMethod.allowed).toBe('boolean');
-    expect(performance.now() - started).toBeLessThan(500);
+    expect(longHost.reason).toBe('origin-malformed');
+    // A 1 MiB method is a token, but longer than any method is read: refused unread.
+    expect(longMethod).toMatchObject({ allowed: false, reason: 'method-invalid' });
   });
 });

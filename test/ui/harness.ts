@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { CHROMIUM_PATH } from '../browser/chromium.js';
+import { findChromium, installLine } from '../browser/engines.js';
 import type { PageWindow } from './dom.js';
 
 export const ROOT = join(import.meta.dirname, '../..');
@@ -118,13 +118,14 @@ export async function startTarget(
 
 /** Debian's Chromium with the differential test's switches (no background traffic, no sandbox as root). */
 export async function launchChromium(): Promise<{ browser: Browser; context: BrowserContext; page: Page }> {
-  if (!existsSync(CHROMIUM_PATH))
+  const executablePath = findChromium();
+  if (executablePath === undefined)
     throw new Error(
-      `The UI tests need Debian's chromium at ${CHROMIUM_PATH}: apt-get install -y chromium (never a download).`,
+      installLine([{ engine: 'Chromium', packages: ['chromium'], variable: 'CORSKIT_CHROMIUM_PATH' }]),
     );
   const userDataDir = mkdtempSync(join(tmpdir(), 'corskit-ui-'));
   const browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
+    executablePath,
     ignoreDefaultArgs: true,
     args: [
       '--headless=new',
