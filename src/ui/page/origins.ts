@@ -24,3 +24,16 @@ export function compareOrigins(pageOrigin: string, targetUrl: string): OriginCom
   const c = compareInSpec(pageOrigin, targetUrl);
   return { ...c, notes: [...plainNotes(c), ...c.notes] };
 }
+
+/** A report's comparison (read defensively: fields may be missing) with the plain-words lines first. */
+export function withPlainNotes(
+  c: Partial<OriginComparison> | null | undefined,
+): Partial<OriginComparison> | null {
+  if (c === null || c === undefined || typeof c !== 'object') return null;
+  const complete = (['scheme', 'host', 'port'] as const).every(
+    (k) => typeof c[k] === 'object' && c[k] !== null,
+  );
+  if (!complete || typeof c.sameOrigin !== 'boolean' || typeof c.sameSite !== 'boolean') return c;
+  const notes = Array.isArray(c.notes) ? c.notes : [];
+  return { ...c, notes: [...plainNotes(c as OriginComparison), ...notes] };
+}
