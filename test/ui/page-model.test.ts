@@ -27,32 +27,37 @@ describe('ruleFor', () => {
 });
 
 describe('compareOrigins', () => {
-  it('compares scheme, host and port and says why two origins are same site or not', () => {
+  it('compares scheme, host and port (src/spec) and says first, in plain words, whether CORS applies', () => {
     const c = compareOrigins('https://app.example.com', 'https://api.example.com:8443/items');
     expect(c).toMatchObject({
       scheme: { page: 'https', target: 'https', equal: true },
       host: { page: 'app.example.com', target: 'api.example.com', equal: false },
-      port: { page: '443 (default)', target: '8443', equal: false },
+      port: { page: '443', target: '8443', equal: false },
       sameOrigin: false,
       sameSite: true,
     });
     expect(c?.notes[0]).toBe('Cross-origin: the host and port differ, so CORS applies.');
-    expect(c?.notes[1]).toMatch(/^Same site \(https:\/\/example\.com\)/);
+    expect(c?.notes[1]).toMatch(/^Same site: cookies marked SameSite=Lax or Strict are still sent/);
+    // Then the standard's own notes.
+    expect(c?.notes).toContain('both are on the site https://example.com (scheme and registrable domain)');
   });
 
   it('uses the Public Suffix List: two github.io sites are cross-site', () => {
     const c = compareOrigins('https://alice.github.io', 'https://bob.github.io/');
     expect(c?.sameSite).toBe(false);
-    expect(c?.notes[1]).toContain('alice.github.io and bob.github.io');
+    expect(c?.notes[1]).toMatch(/^Cross-site/);
   });
 
   it('knows same origin, schemelessly same site, and the opaque origin', () => {
-    expect(compareOrigins('http://localhost:3000', 'http://localhost:3000/api')?.sameOrigin).toBe(true);
+    const same = compareOrigins('http://localhost:3000', 'http://localhost:3000/api');
+    expect(same?.sameOrigin).toBe(true);
+    expect(same?.notes[0]).toMatch(/CORS does not apply/);
     const mixed = compareOrigins('http://example.com', 'https://example.com/');
     expect(mixed).toMatchObject({ sameSite: false, schemelesslySameSite: true });
+    expect(mixed?.notes[0]).toBe('Cross-origin: the scheme and port differ, so CORS applies.');
     const opaque = compareOrigins('null', 'https://example.com/');
-    expect(opaque).toMatchObject({ sameOrigin: false, sameSite: false });
-    expect(opaque?.notes[0]).toMatch(/opaque origin/);
+    expect(opaque).toMatchObject({ sameOrigin: false, sameSite: false, scheme: { page: null } });
+    expect(opaque?.notes[0]).toMatch(/opaque origin is same origin with nothing/);
     expect(compareOrigins('https://a.example', 'not a url')).toBeNull();
   });
 });

@@ -151,6 +151,7 @@ describe('What-if view', () => {
       name: s.name ?? '',
       hash: `#/whatif?${new URLSearchParams({ s: JSON.stringify(s), browser: 'chrome' })}`,
     }));
+    const started = Date.now();
     const shown = await page.evaluate(async (items) => {
       const out: Record<string, string>[] = [];
       const settle = () => new Promise((r) => setTimeout(r, 0));
@@ -178,6 +179,7 @@ describe('What-if view', () => {
       }
       return out;
     }, hashes);
+    process.stdout.write(`what-if view: ${scenarios.length} links in ${Date.now() - started} ms\n`);
     const expected = scenarios.map((s) => {
       const r = simulate(s, { browser: 'chrome' });
       return {

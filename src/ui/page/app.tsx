@@ -49,7 +49,10 @@ export function App() {
       </header>
       <main id="main" tabIndex={-1}>
         {route.view === 'check' ? <CheckView params={route.params} /> : null}
-        {route.view === 'whatif' ? <WhatIfView params={route.params} /> : null}
+        {route.view === 'whatif' ? (
+          // A link opened while the view is shown starts it afresh from that link's scenario.
+          <WhatIfView key={`${route.params.get('s')}|${route.params.get('browser')}`} params={route.params} />
+        ) : null}
         {route.view === 'policy' ? <PolicyView params={route.params} /> : null}
         {route.view === 'har' ? <HarView params={route.params} /> : null}
         {route.view === 'audit' ? <AuditView params={route.params} /> : null}

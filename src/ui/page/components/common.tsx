@@ -207,8 +207,8 @@ export function OriginTable(props: { comparison: Partial<OriginComparison> | nul
           {rows.map(([k, p]) => (
             <tr key={k} class={p.equal ? 'same' : 'differs'}>
               <th scope="row">{k}</th>
-              <td>{String(p.page)}</td>
-              <td>{String(p.target)}</td>
+              <td>{p.page ?? '(opaque)'}</td>
+              <td>{p.target ?? '(opaque)'}</td>
               <td>{p.equal ? '= same' : '≠ differs'}</td>
             </tr>
           ))}

@@ -4,7 +4,7 @@ import { ApiError, postJson } from '../api.js';
 import { Fixes, OriginTable, VerdictBanner, Warnings } from '../components/common.js';
 import { Diagram } from '../diagram/Diagram.js';
 import type { CheckReportView } from '../model.js';
-import { compareOrigins } from '../origins.js';
+import { compareOrigins, withPlainNotes } from '../origins.js';
 import { formatHeaderLines, parseHeaderLines, replaceState } from '../route.js';
 import { BROWSER_CHOICES, browserLabel } from './browsers.js';
 
@@ -67,7 +67,8 @@ export function CheckView(props: { params: URLSearchParams }) {
       setBusy(false);
     }
   };
-  const origins = report === null ? null : (report.origins ?? compareOrigins(report.origin, report.url));
+  const origins =
+    report === null ? null : (withPlainNotes(report.origins) ?? compareOrigins(report.origin, report.url));
   return (
     <div class="view">
       <header class="intro">

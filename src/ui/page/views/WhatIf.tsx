@@ -48,25 +48,10 @@ export function WhatIfView(props: { params: URLSearchParams }) {
   const [browser, setBrowser] = useState<BrowserName>(() => browserFrom(props.params));
   // Bumped when the scenario is replaced from outside the fields (preset, link, JSON), to reset them.
   const [version, setVersion] = useState(0);
-  const [notice, setNotice] = useState<string | null>(initial.bad);
+  const notice = initial.bad;
 
   const publish = (next: unknown, nextBrowser: BrowserName) =>
     replaceState('whatif', { s: JSON.stringify(next), browser: nextBrowser });
-
-  // A link opened while the view is shown (hashchange): take its scenario, in this same render.
-  const linked = props.params.get('s');
-  const linkedBrowser = props.params.get('browser');
-  const [seen, setSeen] = useState({ linked, linkedBrowser });
-  if (seen.linked !== linked || seen.linkedBrowser !== linkedBrowser) {
-    setSeen({ linked, linkedBrowser });
-    if (linked !== null && linked !== JSON.stringify(scenario)) {
-      const fromLink = scenarioFromParams(props.params);
-      setScenario(fromLink.scenario);
-      setNotice(fromLink.bad);
-      setVersion((v) => v + 1);
-    }
-    if (linkedBrowser !== null) setBrowser(browserFrom(props.params));
-  }
 
   const replace = (next: unknown) => {
     setScenario(next);
@@ -327,6 +312,8 @@ function HeaderLines(props: {
         rows={Math.max(2, text.split('\n').length + 1)}
         value={text}
         spellcheck={false}
+        // A wrapped line would read as a second header.
+        wrap="off"
         onInput={(e) => {
           setText(e.currentTarget.value);
           props.onChange(parseHeaderLines(e.currentTarget.value));
