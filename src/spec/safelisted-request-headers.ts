@@ -9,7 +9,7 @@ import {
   isNoCorsSafelistedRequestHeaderName,
   parseSingleRangeHeaderValue,
 } from './headers.js';
-import { asciiCaseInsensitiveEquals, asciiLowerCase } from './tokens.js';
+import { asciiLowerCase } from './tokens.js';
 
 const { MIMEType } = MIMETypeModule;
 
