@@ -24,6 +24,7 @@ import {
 
 export { parseTargetUrl };
 
+/** Options of `runAudit` and `auditTarget`. */
 export interface AuditOptions {
   /** Origins the site legitimately allows: exact, or `https://*.example.com`, `http://localhost:*`. */
   readonly trustedOrigins?: readonly string[];
@@ -47,6 +48,7 @@ export interface AuditOptions {
   readonly label?: () => string;
 }
 
+/** The audit of one URL: its findings, or why it could not be audited. */
 export interface AuditTargetResult {
   readonly url: string;
   /** Why the target could not be audited (unreachable), or null. */
@@ -57,6 +59,7 @@ export interface AuditTargetResult {
   readonly durationMs: number;
 }
 
+/** The totals of an audit run. */
 export interface AuditSummary {
   readonly targets: number;
   readonly unreachable: number;
@@ -66,6 +69,7 @@ export interface AuditSummary {
   readonly requestsPerSecond: number;
 }
 
+/** What `runAudit` returns: one result per target, and the totals. */
 export interface AuditReport {
   readonly targets: readonly AuditTargetResult[];
   readonly summary: AuditSummary;
@@ -193,6 +197,7 @@ function echoProbes(
   ]);
 }
 
+/** Totals over the targets of a run that took `durationMs`. */
 export function summarize(results: readonly AuditTargetResult[], durationMs: number): AuditSummary {
   const findings = { high: 0, medium: 0, low: 0, info: 0, total: 0 };
   let requests = 0;

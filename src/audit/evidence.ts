@@ -3,6 +3,7 @@ import { asciiLowerCase } from '../spec/index.js';
 import type { AuditFindingId, AuditSeverity } from './classes.js';
 import type { Exchange } from './probe.js';
 
+/** A request the audit sent and the CORS headers of the answer. */
 export interface EvidenceExchange {
   readonly request: {
     readonly method: string;
@@ -16,6 +17,7 @@ export interface EvidenceExchange {
   };
 }
 
+/** What proved a finding: the exchanges (or the config entry), and notes. */
 export interface AuditEvidence {
   /** Which answer proved it: the actual response, the preflight's, or (static audit) the config. */
   readonly via: 'actual' | 'preflight' | 'config';
@@ -29,6 +31,7 @@ export interface AuditEvidence {
   readonly alsoProvedBy?: readonly string[];
 }
 
+/** One misconfiguration found: `{ id, severity, origin, credentials, evidence, cwe, fix }`. */
 export interface AuditFinding {
   readonly id: AuditFindingId;
   readonly severity: AuditSeverity;

@@ -5,6 +5,7 @@ import { AUDIT_CLASSES, AUDIT_FINDING_IDS, type AuditClass, type AuditSeverity }
 import type { AuditFinding } from './evidence.js';
 import { fixFor } from './fixes.js';
 
+/** What `toSarif` needs of each audited target. */
 export interface SarifTarget {
   /** The audited URL (or the policy file): the result's location. */
   readonly url: string;
@@ -12,6 +13,7 @@ export interface SarifTarget {
   readonly findings: readonly AuditFinding[];
 }
 
+/** Options of `toSarif`. */
 export interface SarifOptions {
   readonly toolVersion: string;
   readonly informationUri?: string;
@@ -55,6 +57,7 @@ export interface SarifResult {
   };
 }
 
+/** A SARIF 2.1.0 log, as GitHub code scanning reads it. */
 export interface SarifLog {
   readonly $schema: string;
   readonly version: '2.1.0';

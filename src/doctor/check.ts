@@ -31,6 +31,7 @@ import { buildFix, type Fix } from './fixes.js';
 import { type ObservedExchange, observedExchanges, observedRisks, type Risk } from './risks.js';
 import { parseTargetUrl, UsageError } from './usage.js';
 
+/** What `runCheck` probes: the URL, the page origin and the request, as `corskit check` takes them. */
 export interface CheckOptions {
   readonly url: string;
   readonly origin: string;
@@ -59,6 +60,7 @@ export type Verdict =
   | 'type-error'
   | 'preflight-only';
 
+/** Something that works today but is risky, reported even when the request is allowed. */
 export interface Warning {
   readonly id:
     | Risk['id']
@@ -76,6 +78,7 @@ export interface ProbeExchange {
   readonly response: IncomingResponse;
 }
 
+/** What `runCheck` found: the verdict, the error, the events, the fix and the warnings. */
 export interface CheckReport {
   readonly url: string;
   readonly origin: string;

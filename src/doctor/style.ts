@@ -1,14 +1,22 @@
 // Terminal styling: colour only on a TTY, never with NO_COLOR (https://no-color.org), forced by FORCE_COLOR.
+/** Terminal styling: ANSI colours, or plain text. */
 export interface Style {
   readonly color: boolean;
+  /** Bold. */
   bold(s: string): string;
+  /** Dimmed. */
   dim(s: string): string;
+  /** Red. */
   red(s: string): string;
+  /** Green. */
   green(s: string): string;
+  /** Yellow. */
   yellow(s: string): string;
+  /** Cyan. */
   cyan(s: string): string;
 }
 
+/** Colours only on a terminal, and never with `NO_COLOR` set. */
 export function makeStyle(
   stream: { isTTY?: boolean } = process.stdout,
   env: NodeJS.ProcessEnv = process.env,

@@ -2,6 +2,7 @@
 // Algorithms read these fields; no algorithm tests a browser's name.
 import type { ExtraSafelistedValueRule } from './headers.js';
 
+/** Whose behaviour to follow: the standard (`spec`), or a browser. */
 export type BrowserName = 'spec' | 'chrome' | 'firefox' | 'safari';
 
 /** The order in which a preflight response's checks run; the first failing one is reported. */
@@ -15,6 +16,7 @@ export type PreflightCheck =
   | 'method'
   | 'headers';
 
+/** A browser's departures from the Fetch Standard: caps, extra safelisted headers, check order, wording. */
 export interface BrowserProfile {
   readonly name: BrowserName;
   /** Display name used in messages. */
@@ -125,6 +127,7 @@ const CHROMIUM_CLIENT_HINTS: Readonly<Record<string, ExtraSafelistedValueRule>> 
   'save-data': 'on',
 };
 
+/** Each browser's departures from the standard, as data. */
 export const BROWSER_PROFILES: Readonly<Record<BrowserName, BrowserProfile>> = {
   spec: {
     name: 'spec',
