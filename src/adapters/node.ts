@@ -60,8 +60,9 @@ export function withCors(
 function finish(decision: CorsDecision, res: ServerResponse, next: NodeNext): void {
   for (const [name, value] of decision.headers) res.setHeader(name, value);
   if (decision.vary.length > 0) {
-    res.setHeader('Vary', appendVary(res.getHeader('Vary'), decision.vary));
-    appendVaryOnWrite(res, decision.vary);
+    const vary = appendVary(res.getHeader('Vary'), decision.vary);
+    res.setHeader('Vary', vary);
+    appendVaryOnWrite(res, decision.vary, vary);
   }
   if (decision.kind === 'preflight') {
     res.statusCode = decision.status ?? 204;
@@ -71,10 +72,14 @@ function finish(decision: CorsDecision, res: ServerResponse, next: NodeNext): vo
 
 /** The application may replace Vary after we set it (res.setHeader, or a headers object given to
  *  writeHead): append our tokens again at the moment the headers are written. */
-function appendVaryOnWrite(res: ServerResponse, tokens: readonly string[]): void {
+function appendVaryOnWrite(res: ServerResponse, tokens: readonly string[], written: string): void {
   const writeHead = res.writeHead;
   res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
-    if (!this.headersSent) this.setHeader('Vary', appendVary(this.getHeader('Vary'), tokens));
+    if (!this.headersSent) {
+      // Usually still the value we wrote: then there is nothing to parse again.
+      const current = this.getHeader('Vary');
+      if (current !== written) this.setHeader('Vary', appendVary(current, tokens));
+    }
     const last = args.length - 1;
     const headers = args[last];
     if (last > 0 && typeof headers === 'object' && headers !== null && !Array.isArray(headers)) {

@@ -2,6 +2,8 @@
 // a broader flaw that was proven explains all its origins (a server that echoes everything also echoes
 // app.example.com.attacker.com: that is one finding, reflect-any-origin, not ten).
 
+import { simulate } from '../browser/index.js';
+import { buildFix } from '../doctor/fixes.js';
 import {
   invalidAllowOrigin,
   invalidAllowOriginReason,
@@ -191,7 +193,32 @@ export function classify(exchanges: readonly Exchange[], ctx: ClassifyContext): 
     ...varyFindings(exchanges, ctx),
     ...echoFindings(exchanges, ctx),
   ];
-  return sortFindings(all);
+  return sortFindings(all.map((f) => withProvenFix(f, exchanges, ctx)));
+}
+
+/** Findings that break the trusted origin's own request get the doctor's proven fix for it. */
+function withProvenFix(f: AuditFinding, exchanges: readonly Exchange[], ctx: ClassifyContext): AuditFinding {
+  if (f.id !== 'wildcard-with-credentials' && f.id !== 'invalid-allow-origin') return f;
+  const trusted = exchanges.find((e) => e.probe === null && e.kind === 'actual' && answerOf(e) !== null);
+  const answer = trusted === undefined ? null : answerOf(trusted);
+  if (trusted === undefined || answer === null) return f;
+  const credentials = f.credentials || ctx.cookieSent ? 'include' : 'same-origin';
+  const request = { url: trusted.request.url, method: 'GET', credentials, mode: 'cors' } as const;
+  const scenario = {
+    origin: trusted.origin,
+    request: { ...request },
+    server: { actual: { status: answer.status, headers: answer.headers.map(([n, v]) => [n, v]) } },
+  };
+  const result = simulate(scenario as never);
+  if (result.outcome !== 'blocked') return f;
+  const { fix } = buildFix({ origin: trusted.origin, request, result });
+  if (fix === null) return f;
+  const said = fix.actual.map(([n, v]) => `${n}: ${v}`).join('; ');
+  return {
+    ...f,
+    fix: `${f.fix} Proven for ${trusted.origin}: answer its request with ${said}.`,
+    provenFix: { origin: trusted.origin, actual: fix.actual },
+  };
 }
 
 export function sortFindings(list: readonly AuditFinding[]): AuditFinding[] {

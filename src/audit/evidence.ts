@@ -42,6 +42,11 @@ export interface AuditFinding {
   readonly evidence: AuditEvidence;
   readonly cwe: string;
   readonly fix: string;
+  /**
+   * Where the trusted origin's own request fails (`*` with credentials, an invalid value): the complete
+   * headers that make it pass, proven by the doctor's fix builder (the simulator allowed the replay).
+   */
+  readonly provenFix?: { readonly origin: string; readonly actual: readonly (readonly [string, string])[] };
 }
 
 const SECRET_HEADERS = new Set(['cookie', 'authorization', 'proxy-authorization']);

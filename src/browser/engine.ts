@@ -15,6 +15,7 @@ import {
   corsPreflightRequest,
   corsUnsafeRequestHeaderNames,
   createOpaqueOrigin,
+  fetchTypeError,
   getHeader,
   type HeaderList,
   httpRedirectFetch,
@@ -22,8 +23,11 @@ import {
   isCorsPreflightNeeded,
   isCorsSafelistedMethod,
   isForbiddenResponseHeaderName,
+  isRequestBodyHeaderName,
   isSameOrigin,
   locationUrl,
+  type NetworkFailureReason,
+  networkFailureMessage,
   normalizeHeaderValue,
   type Origin,
   originOfUrl,
@@ -161,6 +165,8 @@ export function* runFetch(
   const events: SimEvent[] = [];
   const firstUrl = input.url;
   let preflightSent = false;
+  /** Set once a cross-origin redirect taints the request's origin (Fetch §4.4 step 15). */
+  let taintedOrigin = false;
   let preflightHeaders: Record<string, string> | undefined;
   let actualSent = false;
 
@@ -185,18 +191,45 @@ export function* runFetch(
       events,
     };
   };
-  const blockedBy = (error: CorsError, url: string, status?: number): SimResult => {
+  /** The origin the console names: the page's, or (profile data) the request's once tainted. */
+  const messageOrigin = (): string =>
+    profile.messageOrigin === 'request' ? serializeRequestOrigin(origin, taintedOrigin) : pageSerialized;
+  const blockedBy = (
+    error: CorsError,
+    url: string,
+    status?: number,
+    redirectTo?: string,
+    redirectFollowed = true,
+  ): SimResult => {
     const message = consoleMessage(profile.name, error, {
       url,
-      origin: pageSerialized,
+      origin: messageOrigin(),
       api: options.api ?? 'fetch',
       ...(url !== firstUrl ? { redirectedFrom: firstUrl } : {}),
       ...(status !== undefined ? { status } : {}),
+      ...(redirectTo !== undefined ? { redirectTo, redirectFollowed } : {}),
     });
     return finish('blocked', null, [], { code: error.code, message }, message);
   };
-  const failWith = (code: 'TypeError' | 'NetworkError', detail: string): SimResult =>
-    finish('blocked', null, [], { code, message: `TypeError: Failed to fetch (${detail})` }, detail);
+  const failWith = (
+    code: 'TypeError' | 'NetworkError',
+    detail: string,
+    reason: NetworkFailureReason = 'connection',
+    url: string = firstUrl,
+    redirectTo?: string,
+  ): SimResult => {
+    // The browser's console lines when it prints any, else what script sees.
+    const printed = networkFailureMessage(profile.name, reason, {
+      url,
+      origin: messageOrigin(),
+      ...(redirectTo !== undefined ? { redirectTo } : {}),
+    });
+    const fallback =
+      profile.name === 'firefox' || profile.name === 'safari'
+        ? fetchTypeError(profile.name)
+        : `${fetchTypeError(profile.name)} (${detail})`;
+    return finish('blocked', null, [], { code, message: printed ?? fallback }, detail);
+  };
   /** A failure below HTTP (refused, reset, timeout, TLS): recorded, then fetch() rejects. */
   const networkFailure = (
     url: string,
@@ -208,7 +241,7 @@ export function* runFetch(
       error: failure.networkError,
       ...(failure.detail ? { detail: failure.detail } : {}),
     });
-    return failWith('NetworkError', failure.detail ?? failure.networkError);
+    return failWith('NetworkError', failure.detail ?? failure.networkError, 'connection', url);
   };
 
   const plan = planFetch(
@@ -248,8 +281,11 @@ export function* runFetch(
   let headers: [string, string][] = headerPairs(plan.headers);
   let hasBody = input.body ?? false;
   let tainting: ResponseTainting = 'basic';
-  let taintedOrigin = false;
   let redirectCount = 0;
+  /** Whether an earlier hop of this fetch was preflighted (or covered by the cache). */
+  let preflightedBefore = false;
+  /** The header list before any redirect removed headers from it. */
+  const originalHeaders = headers;
 
   for (;;) {
     const current = originOfUrl(url) as Origin;
@@ -269,7 +305,12 @@ export function* runFetch(
       });
       // Only a redirect leads here (the first URL was judged by planFetch): the standard's plain network
       // error, which Chromium reports without a CORS error code.
-      return failWith('NetworkError', `mode "same-origin" forbids following a redirect to ${url}`);
+      return failWith(
+        'NetworkError',
+        `mode "same-origin" forbids following a redirect to ${url}`,
+        'same-origin-mode-redirect',
+        url,
+      );
     } else if (mode === 'no-cors') {
       if (redirectMode !== 'follow') {
         events.push({
@@ -287,17 +328,26 @@ export function* runFetch(
       });
     } else {
       tainting = 'cors';
-      const unsafe = corsUnsafeRequestHeaderNames(headers, profile);
-      const requestOrigin = serializeRequestOrigin(origin, taintedOrigin);
+      // After a redirect, a browser may preflight again whatever the request now needs, and list the
+      // headers the redirect removed (profile data).
+      const repeat = redirectCount > 0 && preflightedBefore && profile.redirectPreflight.repeat === 'sticky';
+      const listedHeaders =
+        repeat && profile.redirectPreflight.headers === 'original' ? originalHeaders : headers;
+      const unsafe = corsUnsafeRequestHeaderNames(listedHeaders, profile);
+      // The origin the preflight carries: the request's, or the page's whatever the taint (profile data).
+      const requestOrigin = serializeRequestOrigin(
+        origin,
+        taintedOrigin && profile.redirectPreflight.origin === 'tainted',
+      );
       const key = { origin: requestOrigin, url, credentials: credentialsMode };
-      const useFlag = input.useCorsPreflight ?? false;
+      const useFlag = (input.useCorsPreflight ?? false) || repeat;
       const needs = isCorsPreflightNeeded(method, unsafe, useFlag);
       const cached = needs && !isCorsPreflightNeeded(method, unsafe, useFlag, cache.lookup(key, now));
       events.push({
         step: 'plan',
         path: 'cors',
         detail: needs
-          ? `cross-origin request that is not simple (${describeWhy(method, unsafe, input.useCorsPreflight ?? false)}): a preflight is needed${cached ? ', but the preflight cache covers it' : ''}`
+          ? `cross-origin request that is not simple (${repeat ? 'it was preflighted before the redirect' : describeWhy(method, unsafe, input.useCorsPreflight ?? false)}): a preflight is needed${cached ? ', but the preflight cache covers it' : ''}`
           : 'cross-origin simple request: sent without a preflight; the response is checked',
       });
       if (needs && cached)
@@ -306,11 +356,13 @@ export function* runFetch(
           hit: true,
           detail: `preflight cache entry for ${requestOrigin} ${url}`,
         });
+      if (needs) preflightedBefore = true;
       if (needs && !cached) {
-        const preflight = corsPreflightRequest(url, method, unsafe, requestOrigin);
+        const listed = profile.requestHeadersListDuplicates ? withRepeats(unsafe, listedHeaders) : unsafe;
+        const preflight = corsPreflightRequest(url, method, listed, requestOrigin);
         preflightSent = true;
         preflightHeaders = { 'access-control-request-method': method };
-        if (unsafe.length > 0) preflightHeaders['access-control-request-headers'] = unsafe.join(',');
+        if (listed.length > 0) preflightHeaders['access-control-request-headers'] = listed.join(',');
         events.push({
           step: 'preflight-request',
           method: 'OPTIONS',
@@ -334,22 +386,36 @@ export function* runFetch(
           status: answer.status,
           headers: headerPairs(answer.headers),
         });
+        // Statuses the network stack fails before CORS sees them (profile data).
+        if (profile.preflightNetworkErrorStatuses.includes(answer.status))
+          return failWith('NetworkError', `the preflight was answered ${answer.status}`, 'connection', url);
         const verdict = validatePreflightResponse(
           {
             serializedOrigin: requestOrigin,
             credentials: credentialsMode,
             method,
-            headers,
-            useCorsPreflightFlag: input.useCorsPreflight ?? false,
+            headers: listedHeaders,
+            useCorsPreflightFlag: useFlag,
             unsafeHeaderNames: unsafe,
           },
           answer,
           profile,
         );
         if (!verdict.ok) {
-          cache.clear(key);
+          if (profile.preflightCache.failureClears) cache.clear(key);
           events.push({ step: 'check', check: 'preflight', ok: false, detail: verdict.error.code });
-          return blockedBy(verdict.error, url, answer.status);
+          const error = verdict.error;
+          const spelled =
+            error.header === undefined
+              ? undefined
+              : listedHeaders.find(([n]) => n.toLowerCase() === error.header)?.[0];
+          const redirectTo = locationUrl(answer.status, answer.headers, url, profile.redirectStatuses);
+          return blockedBy(
+            spelled === undefined ? error : { ...error, headerAsSent: spelled },
+            url,
+            answer.status,
+            redirectTo instanceof URL ? redirectTo.href : undefined,
+          );
         }
         events.push({
           step: 'check',
@@ -390,7 +456,14 @@ export function* runFetch(
       );
       if (!check.ok) {
         events.push({ step: 'check', check: 'cors', ok: false, detail: check.error.code });
-        return blockedBy(check.error, url, response.status);
+        const redirectTo = locationUrl(response.status, response.headers, url, profile.redirectStatuses);
+        return blockedBy(
+          check.error,
+          url,
+          response.status,
+          redirectTo instanceof URL ? redirectTo.href : undefined,
+          redirectMode === 'follow',
+        );
       }
       events.push({
         step: 'check',
@@ -400,12 +473,14 @@ export function* runFetch(
       });
     }
 
-    const location = locationUrl(response.status, response.headers, url);
+    const location = locationUrl(response.status, response.headers, url, profile.redirectStatuses);
     if (location !== null && redirectMode !== 'follow') {
       if (redirectMode === 'error')
         return failWith(
           'NetworkError',
           `redirect to ${getHeader(response.headers, 'Location')} with redirect mode "error"`,
+          'redirect-mode-error',
+          url,
         );
       events.push({
         step: 'plan',
@@ -415,11 +490,36 @@ export function* runFetch(
       return finish('opaque', 0, [], null, 'opaque redirect');
     }
     if (location === 'failure')
-      return failWith('NetworkError', 'the Location header does not parse as a URL');
+      return failWith('NetworkError', 'the Location header does not parse as a URL', 'invalid-location', url);
     if (location !== null) {
+      const httpScheme = location.protocol === 'http:' || location.protocol === 'https:';
       // Schemes the browser never redirects to fail as plain network errors (profile data).
-      if (profile.unsafeRedirectSchemes.includes(location.protocol))
-        return failWith('NetworkError', `redirect to a ${location.protocol} URL`);
+      if (
+        profile.unsafeRedirectSchemes.includes(location.protocol) ||
+        (!httpScheme && profile.nonHttpRedirectIsNetworkError)
+      )
+        return failWith(
+          'NetworkError',
+          `redirect to a ${location.protocol} URL`,
+          'redirect-scheme',
+          url,
+          location.href,
+        );
+      if (!httpScheme && mode === 'cors' && profile.corsDisabledSchemeReportedAt === 'redirect')
+        return blockedBy({ code: 'CorsDisabledScheme', location: location.href }, url, response.status);
+      if (
+        profile.credentialsRedirectFailsFirst &&
+        mode === 'cors' &&
+        includesCredentials(location) &&
+        (tainting === 'cors' || !isSameOrigin(origin, originOfUrl(location) as Origin))
+      )
+        return failWith(
+          'NetworkError',
+          `redirect to ${location.href}, a URL with credentials`,
+          'redirect-credentials',
+          url,
+          location.href,
+        );
       const next = httpRedirectFetch(
         {
           origin,
@@ -443,23 +543,56 @@ export function* runFetch(
             next.error.code === 'CorsDisabledScheme' ? location.href : url,
             response.status,
           );
-        return failWith('NetworkError', next.detail);
+        return failWith(
+          'NetworkError',
+          next.detail,
+          next.reason === 'too-many-redirects'
+            ? 'too-many-redirects'
+            : next.reason === 'invalid-location'
+              ? 'invalid-location'
+              : next.reason === 'credentials-in-location'
+                ? 'redirect-credentials'
+                : 'redirect-scheme',
+          url,
+          location.href,
+        );
       }
       if (profile.blocksRedirectToUrlWithCredentials && includesCredentials(location))
-        return failWith('NetworkError', `redirect to ${location.href}, a URL with credentials`);
-      events.push({
-        step: 'redirect',
-        from: url,
-        to: next.request.currentUrl,
-        status: response.status,
-        method: next.request.method,
-        tainted: next.request.taintedOrigin,
-        removedHeaders: next.removedHeaders,
-      });
+        return failWith(
+          'NetworkError',
+          `redirect to ${location.href}, a URL with credentials`,
+          'redirect-credentials',
+          url,
+          location.href,
+        );
+      const from = url;
       url = next.request.currentUrl;
       method = next.request.method;
       headers = headerPairs(next.request.headers);
       hasBody = next.request.hasBody;
+      const removedHeaders = [...next.removedHeaders];
+      // Methods the browser turns into GET at a redirect to another origin (profile data).
+      if (
+        profile.crossOriginRedirectRewritesToGet.includes(method) &&
+        !isSameOrigin(current, originOfUrl(url) as Origin)
+      ) {
+        method = 'GET';
+        hasBody = false;
+        headers = headers.filter(([n]) => {
+          const drop = isRequestBodyHeaderName(n);
+          if (drop) removedHeaders.push(n);
+          return !drop;
+        });
+      }
+      events.push({
+        step: 'redirect',
+        from,
+        to: url,
+        status: response.status,
+        method,
+        tainted: next.request.taintedOrigin,
+        removedHeaders,
+      });
       taintedOrigin = next.request.taintedOrigin;
       redirectCount = next.request.redirectCount;
       continue;
@@ -483,6 +616,16 @@ export function* runFetch(
       tainting === 'cors' ? 'the page can read the response' : 'same-origin response',
     );
   }
+}
+
+/** Each unsafe name as many times as the page set it (Firefox lists a repeated header twice). */
+function withRepeats(unsafe: readonly string[], headers: readonly (readonly [string, string])[]): string[] {
+  const out: string[] = [];
+  for (const name of unsafe) {
+    const times = headers.filter(([n]) => n.toLowerCase() === name).length;
+    for (let i = 0; i < Math.max(times, 1); i++) out.push(name);
+  }
+  return out;
 }
 
 function describeWhy(method: string, unsafe: readonly string[], useFlag: boolean): string {

@@ -41,7 +41,13 @@ interface DemoRoute {
   readonly handler: Handler;
 }
 
-function routes(): DemoRoute[] {
+/** Where the demo's second listener is: the other origin a redirect leads to. */
+interface DemoPorts {
+  readonly main: () => number;
+  readonly other: () => string;
+}
+
+function routes(ports: DemoPorts): DemoRoute[] {
   return [
     {
       path: '/good/public',
@@ -122,6 +128,19 @@ function routes(): DemoRoute[] {
       ),
     },
     {
+      path: '/broken/redirect-taints-origin',
+      title: 'A redirect to another origin: the browser then sends "Origin: null"',
+      request: { method: 'GET', headers: [], credentials: false },
+      handler: (req, res) => {
+        const allow = { 'Access-Control-Allow-Origin': PAGE_ORIGIN, Vary: 'Origin' };
+        if (req.socket.localPort === ports.main()) {
+          res.writeHead(302, { ...allow, Location: `${ports.other()}/broken/redirect-taints-origin` }).end();
+          return;
+        }
+        json({ moved: true }, allow)(req, res);
+      },
+    },
+    {
       path: '/broken/method-not-allowed',
       title: 'The method is missing from Access-Control-Allow-Methods',
       request: { method: 'DELETE', headers: [], credentials: false },
@@ -143,22 +162,31 @@ export interface DemoOptions {
   readonly json: boolean;
   readonly style: Style;
   readonly out?: (text: string) => void;
+  /** Called with each route's report (tests prove every fix). */
+  readonly onReport?: (path: string, report: CheckReport) => void;
 }
 
 /** Runs the demo; returns the exit status (0: every diagnosis came out as the demo expects). */
 export async function runDemo(opts: DemoOptions): Promise<number> {
   const out = opts.out ?? ((t: string) => process.stdout.write(t));
-  const table = routes();
-  const server = createServer((req, res) => {
+  let mainPort = 0;
+  let otherBase = '';
+  const table = routes({ main: () => mainPort, other: () => otherBase });
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
     const route = table.find((r) => req.url === r.path || req.url?.startsWith(`${r.path}?`));
     if (route === undefined) {
       res.writeHead(404).end();
       return;
     }
     route.handler(req, res);
-  });
+  };
+  const server = createServer(listener);
+  const other = createServer(listener);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const api = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+  mainPort = (server.address() as AddressInfo).port;
+  otherBase = `http://127.0.0.1:${(other.address() as AddressInfo).port}`;
+  const api = `http://127.0.0.1:${mainPort}`;
   const s = opts.style;
   const reports: { route: DemoRoute; report: CheckReport }[] = [];
   try {
@@ -180,11 +208,12 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
         browser: 'chrome',
       });
       reports.push({ route, report });
+      opts.onReport?.(route.path, report);
       if (!opts.json)
         out(`${s.bold(`▶ ${route.title}`)}\n${renderCheck(report, { style: s, allFixes: false })}\n\n`);
     }
   } finally {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await Promise.all([server, other].map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
   }
   if (opts.json) {
     out(
@@ -200,7 +229,7 @@ export async function runDemo(opts: DemoOptions): Promise<number> {
       `${s.bold('Summary')}: ${allowed} of ${reports.length} routes readable by the page; the others show the classic mistakes.\n`,
     );
     out(
-      'Run `corskit check URL --origin ORIGIN` against your own API for the same diagnosis, with the fix in corskit, express cors, @fastify/cors, hono/cors and nginx.\n',
+      'Run `corskit check URL --origin ORIGIN` against your own API for the same diagnosis, with the proven fix in corskit, express cors, @fastify/cors, hono/cors, @koa/cors and nginx.\n',
     );
   }
   // The demo succeeds when the good routes pass and the broken ones fail, as designed.

@@ -9,8 +9,9 @@ import type { BrowserName } from '../spec/index.js';
 import { addAuditCommand } from './audit-command.js';
 import { runDemo } from './demo.js';
 import { addExplainCommand } from './explain-command.js';
-import { browserOption, collectHeader, positive, readInput } from './options.js';
+import { browserOption, collectPageHeader, positive, readInput } from './options.js';
 import { checkScenarioFile } from './scenario-schema.js';
+import { addUiCommand } from './ui-command.js';
 
 const VERSION = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'))
   .version as string;
@@ -74,13 +75,13 @@ export function buildProgram(): Command {
     .option(
       '--header <header>',
       "a request header the page sets, 'Name: value' (repeatable)",
-      collectHeader,
+      collectPageHeader,
       [] as [string, string][],
     )
     .option('--credentials', "send credentials (fetch's credentials: 'include')")
     .option('--preflight-only', 'send only the preflight (OPTIONS), never the request itself')
     .addOption(browserOption(['chrome', 'firefox', 'safari']))
-    .option('--json', 'print { verdict, error, events, fixes, warnings } as JSON')
+    .option('--json', 'print { verdict, origins, error, events, fixes, pageAdvice, warnings } as JSON')
     .option(
       '--timeout <ms>',
       'give up on a request after this many milliseconds',
@@ -149,6 +150,7 @@ export function buildProgram(): Command {
 
   addExplainCommand(program);
   addAuditCommand(program);
+  addUiCommand(program);
 
   for (const command of program.commands)
     command.showHelpAfterError(`(run 'corskit ${command.name()} --help' for usage)`);

@@ -6,6 +6,7 @@ import {
   httpTransport,
   type IncomingResponse,
   type OutgoingRequest,
+  pageOrigin,
   type SimEvent,
   type SimRequest,
   type SimResult,
@@ -25,6 +26,7 @@ import {
   normalizeMethod,
   type OriginComparison,
   parseOriginHeader,
+  planFetch,
   preflightMaxAge,
 } from '../spec/index.js';
 import { buildFix, type Fix } from './fixes.js';
@@ -62,12 +64,7 @@ export type Verdict =
 
 /** Something that works today but is risky, reported even when the request is allowed. */
 export interface Warning {
-  readonly id:
-    | Risk['id']
-    | 'authorization-via-wildcard'
-    | 'max-age-over-cap'
-    | 'simple-request-ran'
-    | 'forbidden-header-dropped';
+  readonly id: Risk['id'] | 'authorization-via-wildcard' | 'max-age-over-cap' | 'simple-request-ran';
   readonly message: string;
 }
 
@@ -262,7 +259,20 @@ export async function runCheck(opts: CheckOptions): Promise<CheckReport> {
       warnings: [],
     };
   }
-  opts.onBeforeSend?.(sendingNotice(opts));
+  // fetch() refuses some requests before sending anything (a forbidden method, credentials in the URL):
+  // then there is nothing to announce.
+  const plan = planFetch(
+    {
+      origin: pageOrigin(opts.origin),
+      url: opts.url,
+      method,
+      headers: prepared.headers,
+      mode: 'cors',
+      credentials,
+    },
+    profile,
+  );
+  if (plan.kind !== 'type-error') opts.onBeforeSend?.(sendingNotice(opts));
   const sim = new BrowserSim({ transport, browser, origin: opts.origin });
   const raw = await sim.fetch(opts.url, request);
   const result = withheld ? withoutWithheld(raw) : raw;
@@ -270,10 +280,7 @@ export async function runCheck(opts: CheckOptions): Promise<CheckReport> {
   const tainted = result.events.find((e) => e.step === 'redirect' && e.tainted);
   if (tainted?.step === 'redirect')
     origins.notes.push(...compareOrigins(opts.origin, tainted.to, { taintedBy: tainted.to }).notes.slice(-1));
-  const warnings: Warning[] = prepared.dropped.map((n) => ({
-    id: 'forbidden-header-dropped',
-    message: `${n} was dropped: ${droppedAdvice(n)}`,
-  }));
+  const warnings: Warning[] = [];
   const probes: ProbeExchange[] = [];
   if (verdict !== 'same-origin' && verdict !== 'network-error' && verdict !== 'type-error') {
     const echoed = lastAllowOrigin(result);

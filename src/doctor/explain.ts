@@ -34,7 +34,7 @@ import {
   harExchanges,
   readHar,
 } from './har.js';
-import { renderCheck } from './report.js';
+import { renderCheck, renderOrigins } from './report.js';
 import { observedExchanges, observedRisks } from './risks.js';
 import type { Style } from './style.js';
 import { renderTimeline } from './timeline.js';
@@ -374,6 +374,7 @@ function renderItem(i: ExplainItem, style: Style): string {
   let body: string[];
   if (i.verdict === 'incomplete') {
     body = [
+      renderOrigins(i.origins, style),
       renderTimeline(i.result, { style, origin: i.origin }),
       style.yellow('  INCOMPLETE: corskit cannot judge it'),
     ];

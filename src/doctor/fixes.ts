@@ -175,10 +175,11 @@ function widen(x: FixExchange, recorded: Recorded): FixSpec {
   const unsafe = corsUnsafeRequestHeaderNames(sent, profile);
   const needsPreflight =
     pre.length > 0 || isCorsPreflightNeeded(method, unsafe, x.request.useCorsPreflight ?? false);
-  // `*` stays only where it works: no credentials.
-  const origins = all.map((a) => getHeader(a.headers, 'Access-Control-Allow-Origin'));
-  const origin = !credentials && origins.length > 0 && origins.every((o) => o === '*') ? '*' : x.origin;
   const hadCredentials = all.some((a) => getHeader(a.headers, 'Access-Control-Allow-Credentials') === 'true');
+  // `*` stays only where it works and is safe: no credentials asked for or granted.
+  const origins = all.map((a) => getHeader(a.headers, 'Access-Control-Allow-Origin'));
+  const keepsStar = !credentials && !hadCredentials && origins.length > 0 && origins.every((o) => o === '*');
+  const origin = keepsStar ? '*' : x.origin;
   const methods = listItems(pre, 'Access-Control-Allow-Methods').filter((m) => m === '*' || isMethod(m));
   const methodCovered =
     isCorsSafelistedMethod(method) || methods.includes(method) || (!credentials && methods.includes('*'));

@@ -75,6 +75,8 @@ interface Compiled {
   readonly notCors: CorsDecision;
   /** Recent Access-Control-Request-Headers values and what this policy answers to them. */
   readonly requestedHeadersCache: Map<string, RequestedHeaders | CorsReasonCode>;
+  /** The answers to actual requests from recently seen allowed origins. */
+  readonly actualAnswers: Map<string, CorsDecision>;
 }
 
 /** What the policy answers to one Access-Control-Request-Headers value. */
@@ -89,6 +91,8 @@ interface RequestedHeaders {
 /** Browsers send the same few lists again and again; a bounded cache spares parsing them. Emptied when
  *  full, so hostile values cost what they would without it and memory stays bounded. */
 const REQUESTED_HEADERS_CACHE_SIZE = 256;
+/** Allowed origins whose answer is kept; only allowed origins enter, and the cache is emptied when full. */
+const ANSWER_CACHE_SIZE = 1024;
 
 /** Reads a header from a Fetch Headers object or a Node-style record; several values are joined. */
 function headerOf(source: HeaderSource, lowerName: string, lowercaseNames = false): string | null {
@@ -221,6 +225,7 @@ function compile(
     publicActualHeaders: freeze([pair('Access-Control-Allow-Origin', '*'), ...exposeHeaders]),
     publicOriginHeaders: [pair('Access-Control-Allow-Origin', '*')],
     requestedHeadersCache: new Map(),
+    actualAnswers: new Map(),
     notCors: freeze<CorsDecision>({
       kind: 'not-cors',
       allowed: false,
@@ -328,14 +333,39 @@ function staticOriginCheck(c: Compiled, origin: string): 'allowed' | 'lookup' | 
 /** An actual request from an allowed origin. The list handed out is frozen; its pairs are shared (and
  *  frozen) or fresh for this decision, so a caller mutating one affects no other decision. */
 function allowActual(c: Compiled, origin: string, method: string): Evaluation {
-  const headers = c.publicOrigins
-    ? c.publicActualHeaders
-    : freeze([['Access-Control-Allow-Origin', origin] as Pair, ...c.credentialHeaders, ...c.exposeHeaders]);
-  return {
-    origin,
-    method,
-    decision: { kind: 'actual', allowed: true, status: null, headers, vary: c.varyActual, reason: 'allowed' },
-  };
+  if (c.publicOrigins) {
+    return {
+      origin,
+      method,
+      decision: {
+        kind: 'actual',
+        allowed: true,
+        status: null,
+        headers: c.publicActualHeaders,
+        vary: c.varyActual,
+        reason: 'allowed',
+      },
+    };
+  }
+  // The answer depends only on the origin: kept, frozen whole, for the next request from it.
+  let decision = c.actualAnswers.get(origin);
+  if (decision === undefined) {
+    decision = freeze<CorsDecision>({
+      kind: 'actual',
+      allowed: true,
+      status: null,
+      headers: freeze([
+        pair('Access-Control-Allow-Origin', origin),
+        ...c.credentialHeaders,
+        ...c.exposeHeaders,
+      ]),
+      vary: c.varyActual,
+      reason: 'allowed',
+    });
+    if (c.actualAnswers.size >= ANSWER_CACHE_SIZE) c.actualAnswers.clear();
+    c.actualAnswers.set(origin, decision);
+  }
+  return { origin, method, decision };
 }
 
 /** A preflight from an allowed origin: the requested method, then the requested headers, then Private

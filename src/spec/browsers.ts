@@ -5,6 +5,9 @@ import type { ExtraSafelistedValueRule } from './headers.js';
 /** Whose behaviour to follow: the standard (`spec`), or a browser. */
 export type BrowserName = 'spec' | 'chrome' | 'firefox' | 'safari';
 
+/** Other names of a profile: `webkit` is `safari`, proven on WebKitGTK (which shares Safari's WebCore). */
+export const BROWSER_ALIASES: Readonly<Record<string, BrowserName>> = { webkit: 'safari' };
+
 /** The order in which a preflight response's checks run; the first failing one is reported. */
 export type PreflightCheck =
   | 'redirect'
@@ -40,6 +43,43 @@ export interface BrowserProfile {
   readonly extraSafelistedRequestHeaders: Readonly<Record<string, ExtraSafelistedValueRule>>;
   /** Largest Range position the browser parses; a larger one makes Range unsafe. Null: unbounded. */
   readonly rangeMaxPosition: bigint | null;
+  /** Whether a Content-Type read as a comma-separated list must also end with a safelisted type (Firefox
+   *  preflights `text/plain;a=b, application/json`). */
+  readonly contentTypeLastListedTypeMustBeSafelisted: boolean;
+  /** Which statuses with a Location are redirects: the standard's 301, 302, 303, 307 and 308, or every
+   *  3xx but 300 and 304 (WebKitGTK follows a 399 with a Location, not a 300 or a 304). */
+  readonly redirectStatuses: 'fetch' | '3xx-but-300-304';
+  /** Methods a redirect to another origin turns into GET whatever its status (WebKitGTK: DELETE). */
+  readonly crossOriginRedirectRewritesToGet: readonly string[];
+  /** Preflight statuses the browser's network stack fails before CORS looks at them, as a plain network
+   *  error (Chromium: 407, net::ERR_UNEXPECTED_PROXY_AUTH). */
+  readonly preflightNetworkErrorStatuses: readonly number[];
+  /** Whether the Range unit `bytes` matches in any case (`Bytes=0-`), where the standard wants it exact. */
+  readonly rangeUnitCaseInsensitive: boolean;
+  /** Whether Access-Control-Request-Headers names a header set twice twice (Firefox) instead of once. */
+  readonly requestHeadersListDuplicates: boolean;
+  /** Which of several disallowed request headers a preflight failure names: the first in `sorted`
+   *  order (Access-Control-Request-Headers order), or the first the page set (`request`, WebKit). */
+  readonly disallowedHeaderOrder: 'sorted' | 'request';
+  /** Whether an empty Access-Control-Max-Age counts as absent (the 5 s default) rather than invalid. */
+  readonly emptyMaxAgeMeansDefault: boolean;
+  /** Preflights after a redirect. */
+  readonly redirectPreflight: {
+    /** `as-needed`: the standard, each hop is preflighted when its own request needs it. `sticky`: once
+     *  a request was preflighted, every later CORS hop is preflighted again, even a GET that a 303 made
+     *  simple or one whose Authorization a cross-origin hop dropped (Firefox, WebKit). */
+    readonly repeat: 'as-needed' | 'sticky';
+    /** Access-Control-Request-Headers of a repeated preflight: the request's `current` unsafe names, or
+     *  the `original` ones, before the redirect removed Authorization or body headers (WebKit). */
+    readonly headers: 'current' | 'original';
+    /** The Origin a preflight carries and is checked against after a cross-origin redirect tainted the
+     *  request's origin: `tainted` (`null`, the standard) or the `page`'s (Firefox; the request after it
+     *  still carries `Origin: null`). */
+    readonly origin: 'tainted' | 'page';
+  };
+  /** Which origin the console message names after a cross-origin redirect: the `page`'s (Chromium,
+   *  whatever was compared) or the `request`'s, `null` once tainted (WebKit). */
+  readonly messageOrigin: 'page' | 'request';
   /** How the preflight cache is keyed and bounded. */
   readonly preflightCache: {
     /** `per-entry`: the standard's one entry per method and header name. `per-origin-url`: one record per
@@ -53,6 +93,13 @@ export interface BrowserProfile {
      *  text's cache entry match), `uncredentialed-only` when the preflight that stored it had no
      *  credentials either (Chromium), `literal` never (Firefox compares cached tokens literally). */
     readonly wildcards: 'standard' | 'uncredentialed-only' | 'literal';
+    /** Whether a cached `*` covers Authorization too (WebKit), where the standard never lets it. */
+    readonly wildcardCoversAuthorization: boolean;
+    /** Whether an entry stored by a credentialed preflight also serves requests without credentials
+     *  (the standard) or only credentialed ones (Firefox keys its cache by credentials). */
+    readonly credentialedServesUncredentialed: boolean;
+    /** Whether a failed preflight removes what an earlier success stored for the same key (Chromium). */
+    readonly failureClears: boolean;
   };
   /** Whether the browser sends Private Network Access preflights. */
   readonly privateNetworkAccess: boolean;
@@ -61,11 +108,20 @@ export interface BrowserProfile {
    * before any CORS check of the new URL. The standard fails every non-HTTP(S) redirect alike.
    */
   readonly unsafeRedirectSchemes: readonly string[];
+  /** Whether a redirect to any other non-HTTP(S) scheme is a plain network error too (Firefox), rather
+   *  than CorsDisabledScheme in cors mode. */
+  readonly nonHttpRedirectIsNetworkError: boolean;
+  /** Where CorsDisabledScheme is reported: at the new URL (Chromium) or at the redirect (WebKit). */
+  readonly corsDisabledSchemeReportedAt: 'location' | 'redirect';
   /**
    * Whether following a redirect to a URL with a username or password always fails (as a plain network
    * error), even where the standard allows it: towards the request's own origin, or in no-cors mode.
    */
   readonly blocksRedirectToUrlWithCredentials: boolean;
+  /** Whether a cors-mode redirect to a URL with credentials fails as a plain network error before the
+   *  standard's checks, when the response is CORS-tainted or the URL is another origin than the page's
+   *  (Firefox: never RedirectContainsCredentials; a same-origin hop is followed). */
+  readonly credentialsRedirectFailsFirst: boolean;
 }
 
 // The standard checks CORS and the ok status in one step (a redirect is not an ok status); we report
@@ -91,7 +147,7 @@ const CHROMIUM_ORDER: readonly PreflightCheck[] = [
   'method',
   'headers',
 ];
-// Safari looks at the status first.
+// WebKit looks at the status first (measured with WebKitGTK 2.50).
 const STATUS_FIRST: readonly PreflightCheck[] = [
   'redirect',
   'status',
@@ -102,12 +158,13 @@ const STATUS_FIRST: readonly PreflightCheck[] = [
   'method',
   'headers',
 ];
-// Firefox too, and it checks the method while reading Allow-Methods, before it reads Allow-Headers
-// (nsCORSListenerProxy.cpp, CheckPreflightRequestApproved).
+// Firefox checks origin and credentials first, then a redirect, then the status (measured with Firefox
+// 153: a 500 without Allow-Origin reports the missing header), and the method while reading
+// Allow-Methods, before it reads Allow-Headers.
 const FIREFOX_ORDER: readonly PreflightCheck[] = [
+  'cors',
   'redirect',
   'status',
-  'cors',
   'private-network',
   'parse-methods',
   'method',
@@ -127,6 +184,56 @@ const CHROMIUM_CLIENT_HINTS: Readonly<Record<string, ExtraSafelistedValueRule>> 
   'save-data': 'on',
 };
 
+// Safari's profile, proven on WebKitGTK (WebKit's CORS checks live in the WebCore both share).
+const SAFARI: BrowserProfile = {
+  name: 'safari',
+  displayName: 'Safari',
+  maxAgeCap: 600,
+  negativeMaxAgeMeansNoCache: true,
+  invalidMaxAgeMeansNoCache: false,
+  maxAgeAcceptsPlusSign: true,
+  maxAgeOverflowMeansDefault: false,
+  wildcardCoversAuthorization: true,
+  preflightCheckOrder: STATUS_FIRST,
+  extraSafelistedRequestHeaders: {},
+  // Measured with WebKitGTK 2.50: positions up to 2^64 - 1 are safelisted, 20 digits beyond it are not.
+  rangeMaxPosition: 18_446_744_073_709_551_615n,
+  // Measured with WebKitGTK 2.50: one record per origin and URL, replaced whole by the next successful
+  // preflight, kept when a preflight fails; a cached `*` covers Authorization.
+  preflightCache: {
+    model: 'per-origin-url',
+    maxEntries: null,
+    purgeBatch: 1,
+    wildcards: 'standard',
+    wildcardCoversAuthorization: true,
+    credentialedServesUncredentialed: true,
+    failureClears: false,
+  },
+  privateNetworkAccess: false,
+  // Measured with WebKitGTK 2.50: FTP is refused before CORS; every other scheme is CorsDisabledScheme.
+  unsafeRedirectSchemes: ['ftp:'],
+  blocksRedirectToUrlWithCredentials: false,
+  // Measured with WebKitGTK 2.50: `Bytes=0-` is safelisted.
+  rangeUnitCaseInsensitive: true,
+  contentTypeLastListedTypeMustBeSafelisted: false,
+  // Measured with WebKitGTK 2.50: a 399 with a Location is followed, a 300 or a 304 is not; a DELETE
+  // redirected (even 307) to another origin becomes a GET.
+  redirectStatuses: '3xx-but-300-304',
+  crossOriginRedirectRewritesToGet: ['DELETE'],
+  preflightNetworkErrorStatuses: [],
+  requestHeadersListDuplicates: false,
+  // Measured with WebKitGTK 2.50: with X-C, X-B and X-A all disallowed, WebKit names X-C.
+  disallowedHeaderOrder: 'request',
+  emptyMaxAgeMeansDefault: false,
+  // Measured with WebKitGTK 2.50: preflighted again after a redirect, listing the headers the redirect
+  // removed.
+  redirectPreflight: { repeat: 'sticky', headers: 'original', origin: 'tainted' },
+  messageOrigin: 'request',
+  nonHttpRedirectIsNetworkError: false,
+  corsDisabledSchemeReportedAt: 'redirect',
+  credentialsRedirectFailsFirst: false,
+};
+
 /** Each browser's departures from the standard, as data. */
 export const BROWSER_PROFILES: Readonly<Record<BrowserName, BrowserProfile>> = {
   spec: {
@@ -141,10 +248,31 @@ export const BROWSER_PROFILES: Readonly<Record<BrowserName, BrowserProfile>> = {
     preflightCheckOrder: FETCH_ORDER,
     extraSafelistedRequestHeaders: {},
     rangeMaxPosition: null,
-    preflightCache: { model: 'per-entry', maxEntries: null, purgeBatch: 1, wildcards: 'standard' },
+    preflightCache: {
+      model: 'per-entry',
+      maxEntries: null,
+      purgeBatch: 1,
+      wildcards: 'standard',
+      wildcardCoversAuthorization: false,
+      credentialedServesUncredentialed: true,
+      failureClears: true,
+    },
     privateNetworkAccess: false,
     unsafeRedirectSchemes: [],
     blocksRedirectToUrlWithCredentials: false,
+    rangeUnitCaseInsensitive: false,
+    contentTypeLastListedTypeMustBeSafelisted: false,
+    redirectStatuses: 'fetch',
+    crossOriginRedirectRewritesToGet: [],
+    preflightNetworkErrorStatuses: [],
+    requestHeadersListDuplicates: false,
+    disallowedHeaderOrder: 'sorted',
+    emptyMaxAgeMeansDefault: false,
+    redirectPreflight: { repeat: 'as-needed', headers: 'current', origin: 'tainted' },
+    messageOrigin: 'page',
+    nonHttpRedirectIsNetworkError: false,
+    corsDisabledSchemeReportedAt: 'location',
+    credentialsRedirectFailsFirst: false,
   },
   chrome: {
     name: 'chrome',
@@ -166,6 +294,9 @@ export const BROWSER_PROFILES: Readonly<Record<BrowserName, BrowserProfile>> = {
       maxEntries: 1024,
       purgeBatch: 10,
       wildcards: 'uncredentialed-only',
+      wildcardCoversAuthorization: false,
+      credentialedServesUncredentialed: true,
+      failureClears: true,
     },
     privateNetworkAccess: false,
     // Chromium's safe-redirect rule (measured with Chromium 156): about:, blob:, chrome:, data:, file: and
@@ -173,6 +304,21 @@ export const BROWSER_PROFILES: Readonly<Record<BrowserName, BrowserProfile>> = {
     unsafeRedirectSchemes: ['about:', 'blob:', 'chrome:', 'data:', 'file:', 'filesystem:'],
     // Chromium blocks subresource URLs with embedded credentials, redirect targets included.
     blocksRedirectToUrlWithCredentials: true,
+    rangeUnitCaseInsensitive: false,
+    contentTypeLastListedTypeMustBeSafelisted: false,
+    redirectStatuses: 'fetch',
+    crossOriginRedirectRewritesToGet: [],
+    // Measured with Chromium 156: net::ERR_UNEXPECTED_PROXY_AUTH, no CORS error code.
+    preflightNetworkErrorStatuses: [407],
+    requestHeadersListDuplicates: false,
+    disallowedHeaderOrder: 'sorted',
+    emptyMaxAgeMeansDefault: false,
+    redirectPreflight: { repeat: 'as-needed', headers: 'current', origin: 'tainted' },
+    // The message names the page's origin even after a taint, although `null` was compared.
+    messageOrigin: 'page',
+    nonHttpRedirectIsNetworkError: false,
+    corsDisabledSchemeReportedAt: 'location',
+    credentialsRedirectFailsFirst: false,
   },
   firefox: {
     name: 'firefox',
@@ -185,33 +331,49 @@ export const BROWSER_PROFILES: Readonly<Record<BrowserName, BrowserProfile>> = {
     wildcardCoversAuthorization: true,
     preflightCheckOrder: FIREFOX_ORDER,
     extraSafelistedRequestHeaders: {},
-    rangeMaxPosition: null,
-    preflightCache: { model: 'per-entry', maxEntries: null, purgeBatch: 1, wildcards: 'literal' },
+    // Measured with Firefox 153: positions up to 2^64 - 1 are safelisted, 20 digits beyond it are not.
+    rangeMaxPosition: 18_446_744_073_709_551_615n,
+    // Measured with Firefox 153: an entry of a credentialed preflight does not serve a request without
+    // credentials.
+    preflightCache: {
+      model: 'per-entry',
+      maxEntries: null,
+      purgeBatch: 1,
+      wildcards: 'literal',
+      wildcardCoversAuthorization: false,
+      credentialedServesUncredentialed: false,
+      failureClears: true,
+    },
     privateNetworkAccess: false,
     unsafeRedirectSchemes: [],
     blocksRedirectToUrlWithCredentials: false,
+    rangeUnitCaseInsensitive: false,
+    // Measured with Firefox 153: `text/plain;a=b, application/json` is preflighted.
+    contentTypeLastListedTypeMustBeSafelisted: true,
+    redirectStatuses: 'fetch',
+    crossOriginRedirectRewritesToGet: [],
+    preflightNetworkErrorStatuses: [],
+    // Measured with Firefox 153: a header set twice is listed twice.
+    requestHeadersListDuplicates: true,
+    disallowedHeaderOrder: 'sorted',
+    emptyMaxAgeMeansDefault: true,
+    // Measured with Firefox 153: after a redirect a preflighted request is preflighted again, with the
+    // page's origin, although the request that follows carries `Origin: null`.
+    redirectPreflight: { repeat: 'sticky', headers: 'current', origin: 'page' },
+    messageOrigin: 'page',
+    // Firefox fails every redirect to another scheme, or to a URL with credentials, as a network error.
+    nonHttpRedirectIsNetworkError: true,
+    corsDisabledSchemeReportedAt: 'redirect',
+    credentialsRedirectFailsFirst: true,
   },
-  safari: {
-    name: 'safari',
-    displayName: 'Safari',
-    maxAgeCap: 600,
-    negativeMaxAgeMeansNoCache: true,
-    invalidMaxAgeMeansNoCache: false,
-    maxAgeAcceptsPlusSign: true,
-    maxAgeOverflowMeansDefault: false,
-    wildcardCoversAuthorization: true,
-    preflightCheckOrder: STATUS_FIRST,
-    extraSafelistedRequestHeaders: {},
-    rangeMaxPosition: null,
-    preflightCache: { model: 'per-entry', maxEntries: null, purgeBatch: 1, wildcards: 'standard' },
-    privateNetworkAccess: false,
-    unsafeRedirectSchemes: [],
-    blocksRedirectToUrlWithCredentials: false,
-  },
+  safari: SAFARI,
 };
 
 /** The profile for a browser name; throws a TypeError naming the valid choices otherwise. */
 export function browserProfile(name: string): BrowserProfile {
   if (Object.hasOwn(BROWSER_PROFILES, name)) return BROWSER_PROFILES[name as BrowserName];
-  throw new TypeError(`unknown browser "${name}": use one of ${Object.keys(BROWSER_PROFILES).join(', ')}`);
+  if (Object.hasOwn(BROWSER_ALIASES, name)) return BROWSER_PROFILES[BROWSER_ALIASES[name] as BrowserName];
+  throw new TypeError(
+    `unknown browser "${name}": use one of ${[...Object.keys(BROWSER_PROFILES), ...Object.keys(BROWSER_ALIASES)].join(', ')}`,
+  );
 }

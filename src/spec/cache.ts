@@ -78,9 +78,11 @@ export class CorsPreflightCache {
     }
   }
 
-  /** A credentialed request matches only credentialed entries; others match both (Fetch §4.8). */
+  /** A credentialed request matches only credentialed entries; others match both (Fetch §4.8), unless the
+   *  profile keys entries by credentials. */
   #credentialsMatch(entryCredentials: boolean, mode: CredentialsMode): boolean {
-    return entryCredentials || mode !== 'include';
+    if (mode === 'include') return entryCredentials;
+    return !entryCredentials || this.#profile.preflightCache.credentialedServesUncredentialed;
   }
 
   /** Fetch §4.8 "method cache entry match". `*` matches only requests without credentials. */
@@ -109,7 +111,8 @@ export class CorsPreflightCache {
   headerNameMatch(key: PreflightCacheKey, name: string, now: number = Date.now()): boolean {
     const k = keyOf(key);
     const lower = asciiLowerCase(name);
-    const starCovers = !isCorsNonWildcardRequestHeaderName(lower);
+    const starCovers =
+      this.#profile.preflightCache.wildcardCoversAuthorization || !isCorsNonWildcardRequestHeaderName(lower);
     if (this.#profile.preflightCache.model === 'per-origin-url') {
       const r = this.#records.get(k);
       if (r === undefined || r.expires <= now || !this.#credentialsMatch(r.credentials, key.credentials))

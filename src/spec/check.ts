@@ -35,7 +35,10 @@ export function corsCheck(
     return { ok: false, error: { code: 'WildcardOriginNotAllowed', value: allowOrigin } };
   }
   if (allowOrigin !== serializedOrigin) {
-    return { ok: false, error: { code: classifyAllowOriginMismatch(allowOrigin), value: allowOrigin } };
+    const code = classifyAllowOriginMismatch(allowOrigin);
+    if (code !== 'MultipleAllowOriginValues') return { ok: false, error: { code, value: allowOrigin } };
+    const headerLines = getHeaderValues(responseHeaders, 'Access-Control-Allow-Origin').length;
+    return { ok: false, error: { code, value: allowOrigin, headerLines } };
   }
   if (credentialsMode !== 'include') return PASS;
   const allowCredentials = getHeader(responseHeaders, 'Access-Control-Allow-Credentials');

@@ -45,6 +45,11 @@ export interface CorsError {
   readonly method?: string;
   /** The request header a preflight did not allow (lowercase). */
   readonly header?: string;
+  /** That header's name as the page spelled it (WebKit's message keeps it). */
+  readonly headerAsSent?: string;
+  /** How many Access-Control-Allow-Origin header lines the response had (Firefox tells one line with
+   *  several values from several lines). */
+  readonly headerLines?: number;
   /** A redirect's Location. */
   readonly location?: string;
   /** The target's IP address space, for private network errors. */
@@ -68,6 +73,69 @@ export interface CorsMessageContext {
   readonly api?: 'fetch' | 'XMLHttpRequest';
   /** The HTTP status of the response that failed, when there was one. */
   readonly status?: number;
+  /** Set when the response that failed was a redirect: where it pointed. */
+  readonly redirectTo?: string;
+  /** False when that redirect would not have been followed (redirect mode "error" or "manual"). */
+  readonly redirectFollowed?: boolean;
+}
+
+/** Why a fetch failed without a CORS error: the browser's own refusals and failures below HTTP. */
+export type NetworkFailureReason =
+  | 'connection'
+  | 'redirect-mode-error'
+  | 'too-many-redirects'
+  | 'same-origin-mode-redirect'
+  | 'redirect-scheme'
+  | 'redirect-credentials'
+  | 'invalid-location';
+
+/** What script sees when fetch() rejects, in each browser. */
+export function fetchTypeError(browser: BrowserName): string {
+  switch (browser) {
+    case 'firefox':
+      return 'TypeError: NetworkError when attempting to fetch resource.';
+    case 'safari':
+      return 'TypeError: Load failed';
+    default:
+      return 'TypeError: Failed to fetch';
+  }
+}
+
+/**
+ * The console lines a browser prints for a fetch that failed without a CORS error, or null when it prints
+ * none (measured: Chromium prints none of these; Firefox and WebKit print some).
+ */
+export function networkFailureMessage(
+  browser: BrowserName,
+  reason: NetworkFailureReason,
+  ctx: CorsMessageContext,
+): string | null {
+  if (browser === 'firefox') {
+    switch (reason) {
+      case 'redirect-scheme':
+      case 'redirect-credentials':
+      case 'too-many-redirects':
+        return firefoxLine(ctx.url, FIREFOX_DID_NOT_SUCCEED, FIREFOX_NULL_STATUS);
+      default:
+        return null;
+    }
+  }
+  if (browser === 'safari') {
+    const cannotLoad = `Fetch API cannot load ${ctx.url} due to access control checks.`;
+    switch (reason) {
+      case 'redirect-mode-error':
+        return `Not allowed to follow a redirection while loading ${ctx.url}\n${cannotLoad}`;
+      case 'too-many-redirects':
+        return `Load cannot follow more than 20 redirections\n${cannotLoad}`;
+      case 'same-origin-mode-redirect':
+        return `Unsafe attempt to load URL ${ctx.url} from origin ${ctx.origin}. Domains, protocols and ports must match.\n${cannotLoad}`;
+      case 'redirect-scheme':
+        return `${ctx.redirectTo?.startsWith('ftp:') ? 'FTP URLs are disabled' : 'Cross origin requests are only supported for HTTP.'}\n${cannotLoad}`;
+      default:
+        return null;
+    }
+  }
+  return null;
 }
 
 /** Whether the error concerns the preflight response (Chromium prefixes those messages). */
@@ -168,8 +236,8 @@ function chromeMessage(error: CorsError, ctx: CorsMessageContext): string {
 
 /** Firefox's reason text (the `(Reason: ...)` part of its console line). */
 export function firefoxReason(error: CorsError): string {
-  // Firefox's strings (dom/locales security.properties) quote with ‘ ’.
-  const v = error.value ?? '';
+  // Firefox's strings (dom/locales security.properties) quote with ‘ ’; it shows header bytes as UTF-8.
+  const v = decodeUtf8Bytes(error.value ?? '');
   switch (baseCode(error.code)) {
     case 'DisallowedByMode':
     case 'CorsDisabledScheme':
@@ -179,7 +247,10 @@ export function firefoxReason(error: CorsError): string {
     case 'WildcardOriginNotAllowed':
       return 'Credential is not supported if the CORS header ‘Access-Control-Allow-Origin’ is ‘*’';
     case 'MultipleAllowOriginValues':
-      return 'Multiple CORS header ‘Access-Control-Allow-Origin’ not allowed';
+      // Only several header lines are "multiple" to Firefox; one line with a list is just another value.
+      return (error.headerLines ?? 1) > 1
+        ? 'Multiple CORS header ‘Access-Control-Allow-Origin’ not allowed'
+        : `CORS header ‘Access-Control-Allow-Origin’ does not match ‘${v}’`;
     case 'InvalidAllowOriginValue':
     case 'AllowOriginMismatch':
       return `CORS header ‘Access-Control-Allow-Origin’ does not match ‘${v}’`;
@@ -200,9 +271,22 @@ export function firefoxReason(error: CorsError): string {
     case 'RedirectContainsCredentials':
       return 'CORS request external redirect not allowed';
     default:
-      return 'CORS request did not succeed';
+      return FIREFOX_DID_NOT_SUCCEED;
   }
 }
+
+/** Header bytes (one character per byte) read as UTF-8, as Firefox prints them. */
+function decodeUtf8Bytes(value: string): string {
+  let ascii = true;
+  for (let i = 0; i < value.length && ascii; i++) ascii = value.charCodeAt(i) < 0x80;
+  if (ascii) return value;
+  const bytes = new Uint8Array(value.length);
+  for (let i = 0; i < value.length; i++) bytes[i] = value.charCodeAt(i) & 0xff;
+  return new TextDecoder().decode(bytes);
+}
+
+const FIREFOX_DID_NOT_SUCCEED = 'CORS request did not succeed';
+const FIREFOX_NULL_STATUS = ' Status code: (null).';
 
 /** Firefox prints the status only with these reasons (the strings whose text carries %2$S). */
 function firefoxShowsStatus(code: CorsErrorCode): boolean {
@@ -210,55 +294,122 @@ function firefoxShowsStatus(code: CorsErrorCode): boolean {
   return base === 'MissingAllowOriginHeader' || base === 'PreflightInvalidStatus';
 }
 
+function firefoxLine(url: string, reason: string, status: string): string {
+  return `Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at ${url}. (Reason: ${reason}).${status}`;
+}
+
+/** Whether the failure is the preflight's (its response, or what it allowed). */
+function isPreflightStage(code: CorsErrorCode): boolean {
+  return (
+    code.startsWith('Preflight') ||
+    code === 'InvalidAllowMethodsPreflightResponse' ||
+    code === 'InvalidAllowHeadersPreflightResponse' ||
+    code === 'MethodDisallowedByPreflightResponse' ||
+    code === 'HeaderDisallowedByPreflightResponse'
+  );
+}
+
+/**
+ * Firefox's console lines (measured with Firefox 153): the reason; when the failing response was a
+ * redirect, "did not succeed" (or, for a redirected preflight, the preflight's status); when the preflight
+ * failed, "did not succeed" once more for the request it guarded.
+ */
 function firefoxMessage(error: CorsError, ctx: CorsMessageContext): string {
+  // Refused by fetch() before the network: Firefox prints nothing.
+  if (error.code === 'DisallowedByMode' || error.code === 'NoCorsRedirectModeNotFollow')
+    return fetchTypeError('firefox');
   const status =
     ctx.status !== undefined && firefoxShowsStatus(error.code) ? ` Status code: ${ctx.status}.` : '';
   // The credentials-with-wildcard string alone quotes the URL.
   const url = baseCode(error.code) === 'WildcardOriginNotAllowed' ? `‘${ctx.url}’` : ctx.url;
-  return `Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at ${url}. (Reason: ${firefoxReason(error)}).${status}`;
+  const lines = [firefoxLine(url, firefoxReason(error), status)];
+  const failed = firefoxLine(ctx.url, FIREFOX_DID_NOT_SUCCEED, FIREFOX_NULL_STATUS);
+  if (ctx.redirectTo !== undefined && ctx.redirectFollowed !== false) {
+    lines.push(
+      error.code === 'PreflightDisallowedRedirect'
+        ? firefoxLine(ctx.url, 'CORS preflight response did not succeed', ` Status code: ${ctx.status}.`)
+        : failed,
+    );
+  }
+  if (isPreflightStage(error.code)) lines.push(failed);
+  return lines.join('\n');
 }
 
-/** Safari's (WebKit's) first console line. */
+/** The origin WebKit names, the redirect target without its credentials. */
+function withoutCredentials(url: string): string {
+  try {
+    const u = new URL(url);
+    u.username = '';
+    u.password = '';
+    return u.href;
+  } catch {
+    return url;
+  }
+}
+
+/** Safari's (WebKit's) first console line (measured with WebKitGTK 2.50). */
 export function safariDetail(error: CorsError, ctx: CorsMessageContext): string {
   const status = ctx.status !== undefined ? ` Status code: ${ctx.status}` : '';
-  switch (baseCode(error.code)) {
-    case 'DisallowedByMode':
-      return 'Cross origin requests are not allowed by request mode.';
-    case 'CorsDisabledScheme':
-      return 'Cross origin requests are only supported for HTTP.';
-    case 'MissingAllowOriginHeader':
-    case 'AllowOriginMismatch':
-    case 'InvalidAllowOriginValue':
-      return `Origin ${ctx.origin} is not allowed by Access-Control-Allow-Origin.${status}`;
-    case 'MultipleAllowOriginValues':
-      // WebKit appends the status only to the "is not allowed" message.
-      return 'Access-Control-Allow-Origin cannot contain more than one origin.';
-    case 'WildcardOriginNotAllowed':
-      return 'Cannot use wildcard in Access-Control-Allow-Origin when credentials flag is true.';
-    case 'InvalidAllowCredentials':
-      return 'Credentials flag is true, but Access-Control-Allow-Credentials is not "true".';
-    case 'PreflightInvalidStatus':
-      return `Preflight response is not successful.${status}`;
-    case 'PreflightDisallowedRedirect':
-      return 'Preflight response is not successful.';
-    case 'InvalidAllowMethodsPreflightResponse':
-      return `Header Access-Control-Allow-Methods has an invalid value: ${error.value ?? ''}`;
-    case 'InvalidAllowHeadersPreflightResponse':
-      return `Header Access-Control-Allow-Headers has an invalid value: ${error.value ?? ''}`;
-    case 'MethodDisallowedByPreflightResponse':
-      return `Method ${error.method ?? ''} is not allowed by Access-Control-Allow-Methods.`;
-    case 'HeaderDisallowedByPreflightResponse':
-      return `Request header field ${error.header ?? ''} is not allowed by Access-Control-Allow-Headers.`;
-    case 'RedirectContainsCredentials':
-      return 'Cross-origin redirection denied by Cross-Origin Resource Sharing policy.';
-    default:
-      return `Origin ${ctx.origin} is not allowed by Access-Control-Allow-Origin.${status}`;
-  }
+  const notAllowed = `Origin ${ctx.origin} is not allowed by Access-Control-Allow-Origin.${status}`;
+  const redirection = (to: string, why: string): string =>
+    `Cross-origin redirection to ${withoutCredentials(to)} denied by Cross-Origin Resource Sharing policy: ${why}`;
+  const detail = ((): string => {
+    switch (baseCode(error.code)) {
+      case 'DisallowedByMode':
+        return 'Cross origin requests are not allowed by request mode.';
+      case 'CorsDisabledScheme':
+        return redirection(
+          error.location ?? ctx.url,
+          'not allowed to follow a cross-origin CORS redirection with non CORS scheme',
+        );
+      case 'MissingAllowOriginHeader':
+      case 'AllowOriginMismatch':
+      case 'InvalidAllowOriginValue':
+        return notAllowed;
+      case 'MultipleAllowOriginValues':
+        // WebKit counts origins by commas; a space makes one value that matches nothing.
+        return (error.value ?? '').includes(',')
+          ? 'Access-Control-Allow-Origin cannot contain more than one origin.'
+          : notAllowed;
+      case 'WildcardOriginNotAllowed':
+        return 'Cannot use wildcard in Access-Control-Allow-Origin when credentials flag is true.';
+      case 'InvalidAllowCredentials':
+        return 'Credentials flag is true, but Access-Control-Allow-Credentials is not "true".';
+      case 'PreflightInvalidStatus':
+      case 'PreflightDisallowedRedirect':
+        return `Preflight response is not successful.${status}`;
+      case 'InvalidAllowMethodsPreflightResponse':
+        return `Header Access-Control-Allow-Methods has an invalid value: ${error.value ?? ''}`;
+      case 'InvalidAllowHeadersPreflightResponse':
+        return `Header Access-Control-Allow-Headers has an invalid value: ${error.value ?? ''}`;
+      case 'MethodDisallowedByPreflightResponse':
+        return `Method ${error.method ?? ''} is not allowed by Access-Control-Allow-Methods.`;
+      case 'HeaderDisallowedByPreflightResponse':
+        return `Request header field ${error.headerAsSent ?? error.header ?? ''} is not allowed by Access-Control-Allow-Headers.`;
+      case 'RedirectContainsCredentials':
+        return redirection(
+          error.location ?? ctx.url,
+          `redirection URL ${error.location ?? ctx.url} has credentials`,
+        );
+      default:
+        return notAllowed;
+    }
+  })();
+  // A CORS check that fails on a redirect of the request (not of its preflight) names the redirect.
+  if (ctx.redirectTo !== undefined && !isPreflightStage(error.code))
+    return redirection(ctx.redirectTo, detail);
+  return detail;
 }
 
 function safariMessage(error: CorsError, ctx: CorsMessageContext): string {
   const api = (ctx.api ?? 'fetch') === 'fetch' ? 'Fetch API' : 'XMLHttpRequest';
-  return `${safariDetail(error, ctx)}\n${api} cannot load ${ctx.url} due to access control checks.`;
+  // Refused before the network (measured with WebKitGTK 2.50).
+  if (error.code === 'DisallowedByMode' && error.beforeNetwork === true)
+    return `${api} cannot load ${ctx.url}.`;
+  const cannotLoad = `${api} cannot load ${ctx.url} due to access control checks.`;
+  if (error.code === 'NoCorsRedirectModeNotFollow')
+    return `No-Cors mode requires follow redirect mode\nNot allowed to request resource\n${cannotLoad}`;
+  return `${safariDetail(error, ctx)}\n${cannotLoad}`;
 }
 
 /**

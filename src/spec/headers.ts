@@ -122,8 +122,13 @@ export interface SingleRange {
 }
 
 /** Fetch §2.2.2 "parse a single range header value" (`bytes=N-`, `bytes=N-M`, `bytes=-N`). */
-export function parseSingleRangeHeaderValue(value: string, allowWhitespace: boolean): SingleRange | null {
-  if (!value.startsWith('bytes')) return null;
+export function parseSingleRangeHeaderValue(
+  value: string,
+  allowWhitespace: boolean,
+  unitCaseInsensitive = false,
+): SingleRange | null {
+  const unit = value.slice(0, 5);
+  if (unitCaseInsensitive ? asciiLowerCase(unit) !== 'bytes' : unit !== 'bytes') return null;
   let pos = 5;
   const n = value.length;
   const skipWhitespace = (): void => {
@@ -162,6 +167,23 @@ export interface RequestHeaderRuleOptions {
   readonly extraSafelistedRequestHeaders?: Readonly<Record<string, ExtraSafelistedValueRule>>;
   /** Largest Range position the browser can represent; beyond it the header is not safelisted. */
   readonly rangeMaxPosition?: bigint | null;
+  /** Whether the Range unit `bytes` matches in any case (WebKit). */
+  readonly rangeUnitCaseInsensitive?: boolean;
+  /** Whether a Content-Type read as a comma-separated list must end with a safelisted type too (Firefox). */
+  readonly contentTypeLastListedTypeMustBeSafelisted?: boolean;
+}
+
+function isSafelistedContentTypeEssence(essence: string): boolean {
+  return (
+    essence === 'application/x-www-form-urlencoded' ||
+    essence === 'multipart/form-data' ||
+    essence === 'text/plain'
+  );
+}
+
+/** What follows the last comma (a safelisted Content-Type holds no `"`, so no comma is quoted). */
+function lastListElement(value: string): string {
+  return value.slice(value.lastIndexOf(',') + 1);
 }
 
 function isDigits(value: string, from: number, to: number): boolean {
@@ -207,15 +229,14 @@ export function isCorsSafelistedRequestHeader(
     case 'content-type': {
       if (hasCorsUnsafeRequestHeaderByte(value)) return false;
       const mimeType = parseMimeType(value);
-      if (mimeType === null) return false;
-      return (
-        mimeType.essence === 'application/x-www-form-urlencoded' ||
-        mimeType.essence === 'multipart/form-data' ||
-        mimeType.essence === 'text/plain'
-      );
+      if (mimeType === null || !isSafelistedContentTypeEssence(mimeType.essence)) return false;
+      if (options.contentTypeLastListedTypeMustBeSafelisted !== true) return true;
+      // Firefox also reads the value as a comma-separated list and judges the last type in it.
+      const last = parseMimeType(lastListElement(value));
+      return last !== null && isSafelistedContentTypeEssence(last.essence);
     }
     case 'range': {
-      const range = parseSingleRangeHeaderValue(value, false);
+      const range = parseSingleRangeHeaderValue(value, false, options.rangeUnitCaseInsensitive ?? false);
       if (range === null || range.start === null) return false;
       const max = options.rangeMaxPosition ?? null;
       if (max !== null && (range.start > max || (range.end !== null && range.end > max))) return false;

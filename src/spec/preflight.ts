@@ -143,7 +143,8 @@ export function isOkStatus(status: number): boolean {
 }
 
 /** Fetch §2.2.3 "redirect status". */
-export function isRedirectStatus(status: number): boolean {
+export function isRedirectStatus(status: number, statuses: 'fetch' | '3xx-but-300-304' = 'fetch'): boolean {
+  if (statuses === '3xx-but-300-304') return status >= 301 && status <= 399 && status !== 304;
   return status === 301 || status === 302 || status === 303 || status === 307 || status === 308;
 }
 
@@ -160,7 +161,8 @@ export function preflightMaxAge(
   profile: BrowserProfile = BROWSER_PROFILES.spec,
 ): number {
   const value = getHeader(responseHeaders, 'Access-Control-Max-Age');
-  const seconds = value === null ? DEFAULT_PREFLIGHT_MAX_AGE : maxAgeSeconds(value, profile);
+  const absent = value === null || (value === '' && profile.emptyMaxAgeMeansDefault);
+  const seconds = absent ? DEFAULT_PREFLIGHT_MAX_AGE : maxAgeSeconds(value, profile);
   return profile.maxAgeCap !== null && seconds > profile.maxAgeCap ? profile.maxAgeCap : seconds;
 }
 
@@ -239,6 +241,16 @@ function headerValues(list: HeaderList, lowerName: string): string[] | null {
   return out.length === 0 ? null : out;
 }
 
+/** Lowercased names in the order the page first set them (names the list lacks keep their place last). */
+function inRequestOrder(names: readonly string[], headers: HeaderList): string[] {
+  const rank = new Map<string, number>();
+  for (const [n] of headers) {
+    const lower = n.toLowerCase();
+    if (!rank.has(lower)) rank.set(lower, rank.size);
+  }
+  return [...names].sort((a, b) => (rank.get(a) ?? rank.size) - (rank.get(b) ?? rank.size));
+}
+
 /**
  * Fetch §4.9 "CORS-preflight fetch" step 7: validates a preflight response for the request. Checks run in
  * the profile's order and the first failure is reported with Chromium's code and its details.
@@ -255,7 +267,10 @@ export function validatePreflightResponse(
   for (const check of profile.preflightCheckOrder) {
     switch (check) {
       case 'redirect':
-        if (isRedirectStatus(response.status) && getHeader(response.headers, 'Location') !== null) {
+        if (
+          isRedirectStatus(response.status, profile.redirectStatuses) &&
+          getHeader(response.headers, 'Location') !== null
+        ) {
           return { ok: false, error: { code: 'PreflightDisallowedRedirect' } };
         }
         break;
@@ -345,7 +360,11 @@ export function validatePreflightResponse(
             }
           }
         }
-        for (const name of unsafeNames) {
+        const ordered =
+          profile.disallowedHeaderOrder === 'request'
+            ? inRequestOrder(unsafeNames, ctx.headers)
+            : unsafeNames;
+        for (const name of ordered) {
           if (listed(name)) continue;
           if (star) {
             if (isCorsNonWildcardRequestHeaderName(name)) authorizationCoveredByWildcard = true;

@@ -57,8 +57,9 @@ export function locationUrl(
   status: number,
   headers: HeaderList,
   responseUrl: string,
+  redirectStatuses: 'fetch' | '3xx-but-300-304' = 'fetch',
 ): URL | null | 'failure' {
-  if (!isRedirectStatus(status)) return null;
+  if (!isRedirectStatus(status, redirectStatuses)) return null;
   // "Extracting header list values": Location allows a single value, so two headers are a failure.
   const values = getHeaderValues(headers, 'Location');
   if (values.length === 0) return null;

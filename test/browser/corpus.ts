@@ -31,7 +31,13 @@ export type Family =
   | 'redirected-preflight'
   | 'modes'
   | 'opaque-origin'
-  | 'cache';
+  | 'cache'
+  | 'safelisted-values'
+  | 'range'
+  | 'redirect-preflights'
+  | 'null-origin'
+  | 'multiple-allow-origin'
+  | 'status-codes';
 
 export interface CorpusCase {
   /** Unique; also the URL path segment /c/<id>/. */
@@ -1519,6 +1525,397 @@ function cache(c: CorpusBuilder): void {
   ]);
 }
 
+// ---------------------------------------------------------------------------------------------------
+// Families where the engines differ (issue 11): each case runs in Chromium, Firefox and WebKit.
+
+/** Values of the safelisted request headers at the edges of each engine's rules. */
+const SAFELISTED_VALUE_CASES: readonly (readonly [string, string])[] = [
+  ['Content-Type', 'text/plain;a=b, application/json'],
+  ['Content-Type', 'application/json, text/plain'],
+  ['Content-Type', 'text/plain,text/html'],
+  ['Content-Type', 'text/plain;charset=utf-8;a=b'],
+  ['Content-Type', 'text/plain; charset="utf-8"'],
+  ['Content-Type', 'text/plain;'],
+  ['Content-Type', ';text/plain'],
+  ['Content-Type', 'Text/Plain ; Charset=UTF-8'],
+  ['Content-Type', 'application/x-www-form-urlencoded;charset=utf-8'],
+  ['Content-Type', 'multipart/form-data'],
+  ['Content-Type', 'multipart/form-data;boundary="a b"'],
+  ['Content-Type', 'text/plain;"a"=b'],
+  ['Content-Type', 'text/plain;charset'],
+  ['Content-Type', 'text/plain\u007f'],
+  ['Content-Type', 'application/x-www-form-urlencoded, text/plain'],
+  ['Accept', ''],
+  ['Accept', 'a;b=c'],
+  ['Accept', 'text/html;q=0.9'],
+  ['Accept-Language', ''],
+  ['Accept-Language', '*'],
+  ['Accept-Language', 'en;q=0.5'],
+  ['Accept-Language', 'zh-Hant-TW'],
+  ['Accept-Language', 'en US'],
+  ['Accept-Language', 'en=US'],
+  ['Accept-Language', 'en;q=abc'],
+  ['Content-Language', ''],
+  ['Content-Language', 'en;q=1'],
+  ['Content-Language', 'x_y'],
+  ['Content-Language', 'en US'],
+  ['Content-Language', 'de-DE,en'],
+];
+
+function safelistedValues(c: CorpusBuilder): void {
+  for (const [name, value] of SAFELISTED_VALUE_CASES) {
+    const shown = JSON.stringify(value);
+    c.simple(
+      'safelisted-values',
+      `POST ${name}: ${shown}, preflight allows *`,
+      { method: 'POST', headers: { [name]: value }, body: true },
+      {
+        preflight: answer(204, allowPage({ 'Access-Control-Allow-Headers': '*' })),
+        actual: answer(200, allowPage()),
+      },
+    );
+    c.simple(
+      'safelisted-values',
+      `POST ${name}: ${shown}, preflight allows no header`,
+      { method: 'POST', headers: { [name]: value }, body: true },
+      {
+        preflight: answer(204, allowPage({ 'Access-Control-Allow-Headers': 'x-unrelated' })),
+        actual: answer(200, allowPage()),
+      },
+    );
+  }
+}
+
+/** Range values at the edges: unit case, 64-bit positions, lists. */
+const RANGE_CASES: readonly string[] = [
+  'BYTES=0-',
+  'bYtEs=0-5',
+  'bytes=18446744073709551615-',
+  'bytes=18446744073709551616-',
+  'bytes=0-18446744073709551615',
+  'bytes=0-18446744073709551616',
+  'bytes=1-0',
+  'bytes=0-0',
+  'bytes=-0',
+  'bytes=0-,',
+  'items=0-5',
+  'bytes=00000000000000000000001-',
+];
+
+function range(c: CorpusBuilder): void {
+  for (const value of RANGE_CASES) {
+    c.simple(
+      'range',
+      `Range: ${JSON.stringify(value)}, preflight allows no header`,
+      { headers: { Range: value } },
+      {
+        preflight: answer(204, allowPage({ 'Access-Control-Allow-Headers': 'x-unrelated' })),
+        actual: answer(206, allowPage({ 'Content-Range': 'bytes 0-0/1' })),
+      },
+    );
+  }
+}
+
+function redirectPreflights(c: CorpusBuilder): void {
+  const r = (status: number, location: string, extra: Headers = {}): ServerAnswer =>
+    answer(status, { ...extra, Location: location });
+  const pf = (extra: Headers = {}): ServerAnswer =>
+    answer(204, allowPage({ 'Access-Control-Allow-Methods': 'PUT, DELETE, PATCH', ...extra }));
+  const pfNull = (extra: Headers = {}): ServerAnswer =>
+    answer(204, {
+      'Access-Control-Allow-Origin': 'null',
+      'Access-Control-Allow-Methods': 'PUT, DELETE, PATCH',
+      ...extra,
+    });
+  for (const status of [301, 302, 303, 307, 308]) {
+    c.add('redirect-preflights', `PUT redirected ${status} on the same server`, (b) => ({
+      origin: PAGE,
+      request: { url: b.url(), method: 'PUT' },
+      server: {
+        preflight: pf(),
+        redirects: [r(status, b.url(SERVER, 'next'), allowPage())],
+        actual: answer(200, allowPage()),
+      },
+    }));
+    c.add(
+      'redirect-preflights',
+      `X-A GET redirected ${status} to another origin, preflights allow null`,
+      (b) => ({
+        origin: PAGE,
+        request: { url: b.url(), headers: { 'X-A': '1' } },
+        server: {
+          preflights: [
+            answer(204, allowPage({ 'Access-Control-Allow-Headers': 'x-a' })),
+            answer(204, { 'Access-Control-Allow-Origin': 'null', 'Access-Control-Allow-Headers': 'x-a' }),
+          ],
+          redirects: [r(status, b.url(OTHER, 'next'), allowPage())],
+          actual: answer(200, { 'Access-Control-Allow-Origin': 'null' }),
+        },
+      }),
+    );
+    c.add(
+      'redirect-preflights',
+      `X-A GET redirected ${status} to another origin, preflights allow *`,
+      (b) => ({
+        origin: PAGE,
+        request: { url: b.url(), headers: { 'X-A': '1' } },
+        server: {
+          preflight: answer(204, { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': '*' }),
+          redirects: [r(status, b.url(OTHER, 'next'), { 'Access-Control-Allow-Origin': '*' })],
+          actual: answer(200, { 'Access-Control-Allow-Origin': '*' }),
+        },
+      }),
+    );
+  }
+  c.add(
+    'redirect-preflights',
+    'DELETE redirected 307 to another origin whose preflight allows null',
+    (b) => ({
+      origin: PAGE,
+      request: { url: b.url(), method: 'DELETE' },
+      server: {
+        preflights: [pf(), pfNull()],
+        redirects: [r(307, b.url(OTHER, 'next'), allowPage())],
+        actual: answer(200, { 'Access-Control-Allow-Origin': 'null' }),
+      },
+    }),
+  );
+  c.add('redirect-preflights', 'DELETE redirected 307 to another origin whose preflight allows * ', (b) => ({
+    origin: PAGE,
+    request: { url: b.url(), method: 'DELETE' },
+    server: {
+      preflights: [
+        pf(),
+        answer(204, { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Methods': '*' }),
+      ],
+      redirects: [r(307, b.url(OTHER, 'next'), allowPage())],
+      actual: answer(200, { 'Access-Control-Allow-Origin': '*' }),
+    },
+  }));
+  c.add('redirect-preflights', 'simple GET redirected from the server back to the page origin', (b) => ({
+    origin: PAGE,
+    request: { url: b.url() },
+    server: { redirects: [r(302, b.url(PAGE, 'home'), allowPage())], actual: answer(200) },
+  }));
+  c.add('redirect-preflights', 'PUT redirected 307 from the server back to the page origin', (b) => ({
+    origin: PAGE,
+    request: { url: b.url(), method: 'PUT' },
+    server: { preflight: pf(), redirects: [r(307, b.url(PAGE, 'home'), allowPage())], actual: answer(200) },
+  }));
+  c.add('redirect-preflights', 'credentialed PUT redirected 307 to another origin', (b) => ({
+    origin: PAGE,
+    request: { url: b.url(), method: 'PUT', credentials: 'include' },
+    server: {
+      preflights: [
+        pf({ 'Access-Control-Allow-Credentials': 'true' }),
+        pfNull({ 'Access-Control-Allow-Credentials': 'true' }),
+      ],
+      redirects: [r(307, b.url(OTHER, 'next'), allowPage({ 'Access-Control-Allow-Credentials': 'true' }))],
+      actual: answer(200, {
+        'Access-Control-Allow-Origin': 'null',
+        'Access-Control-Allow-Credentials': 'true',
+      }),
+    },
+  }));
+  c.add('redirect-preflights', 'page origin redirects a PUT 307 to the server: one preflight there', (b) => ({
+    origin: PAGE,
+    request: { url: b.url(PAGE), method: 'PUT' },
+    server: { preflight: pf(), redirects: [r(307, b.url(SERVER, 'next'))], actual: answer(200, allowPage()) },
+  }));
+}
+
+function nullOrigin(c: CorpusBuilder): void {
+  const cases: [string, Omit<RequestInit, 'url'>, Scenario['server']][] = [
+    ['simple GET, Allow-Origin *', {}, { actual: answer(200, { 'Access-Control-Allow-Origin': '*' }) }],
+    ['simple GET, Allow-Origin of the parent page', {}, { actual: answer(200, allowPage()) }],
+    [
+      'simple GET, Allow-Origin "null " with a space',
+      {},
+      { actual: answer(200, { 'Access-Control-Allow-Origin': 'null ' }) },
+    ],
+    [
+      'simple GET, Allow-Origin "NULL"',
+      {},
+      { actual: answer(200, { 'Access-Control-Allow-Origin': 'NULL' }) },
+    ],
+    [
+      'credentialed GET, Allow-Origin null with credentials',
+      { credentials: 'include' },
+      {
+        actual: answer(200, {
+          'Access-Control-Allow-Origin': 'null',
+          'Access-Control-Allow-Credentials': 'true',
+        }),
+      },
+    ],
+    [
+      'credentialed GET, Allow-Origin *',
+      { credentials: 'include' },
+      {
+        actual: answer(200, {
+          'Access-Control-Allow-Origin': '*',
+          'Access-Control-Allow-Credentials': 'true',
+        }),
+      },
+    ],
+    [
+      'PUT, preflight allows null',
+      { method: 'PUT' },
+      {
+        preflight: answer(204, {
+          'Access-Control-Allow-Origin': 'null',
+          'Access-Control-Allow-Methods': 'PUT',
+        }),
+        actual: answer(200, { 'Access-Control-Allow-Origin': 'null' }),
+      },
+    ],
+    [
+      'X-A, preflight allows * everywhere',
+      { headers: { 'X-A': '1' } },
+      {
+        preflight: answer(204, { 'Access-Control-Allow-Origin': '*', 'Access-Control-Allow-Headers': '*' }),
+        actual: answer(200, { 'Access-Control-Allow-Origin': '*' }),
+      },
+    ],
+    [
+      'redirected to another origin, final Allow-Origin null',
+      {},
+      {
+        redirects: [answer(302, { 'Access-Control-Allow-Origin': 'null', Location: `${OTHER}/c/ID/next` })],
+        actual: answer(200, { 'Access-Control-Allow-Origin': 'null' }),
+      },
+    ],
+  ];
+  for (const [name, request, server] of cases) {
+    c.add(
+      'null-origin',
+      `sandboxed page: ${name}`,
+      (b) => ({
+        origin: 'null',
+        request: { url: b.url(), ...request },
+        server: JSON.parse(
+          JSON.stringify(server).replaceAll('/c/ID/', new URL(b.url()).pathname.replace(/r$/, '')),
+        ),
+      }),
+      'sandboxed',
+    );
+  }
+}
+
+function multipleAllowOrigin(c: CorpusBuilder): void {
+  const values: [string, string | string[]][] = [
+    ['two identical lines', [PAGE, PAGE]],
+    ['the origin and an empty line', [PAGE, '']],
+    ['* twice', ['*', '*']],
+    ['the origin twice without a space', `${PAGE},${PAGE}`],
+    ['the origin and *', `${PAGE}, *`],
+    ['the origin, a tab, the origin', `${PAGE}\t${PAGE}`],
+    ['null and the origin on two lines', ['null', PAGE]],
+    ['three lines', [PAGE, OTHER, SERVER]],
+  ];
+  for (const [label, value] of values) {
+    c.simple(
+      'multiple-allow-origin',
+      `simple GET, Allow-Origin ${label}`,
+      {},
+      {
+        actual: answer(200, { 'Access-Control-Allow-Origin': value }),
+      },
+    );
+    c.simple(
+      'multiple-allow-origin',
+      `PUT, preflight Allow-Origin ${label}`,
+      { method: 'PUT' },
+      {
+        preflight: answer(204, {
+          'Access-Control-Allow-Origin': value,
+          'Access-Control-Allow-Methods': 'PUT',
+        }),
+        actual: answer(200, allowPage()),
+      },
+    );
+  }
+  c.simple(
+    'multiple-allow-origin',
+    'credentialed GET, Allow-Origin two identical lines',
+    { credentials: 'include' },
+    {
+      actual: answer(200, {
+        'Access-Control-Allow-Origin': [PAGE, PAGE],
+        'Access-Control-Allow-Credentials': 'true',
+      }),
+    },
+  );
+  c.simple(
+    'multiple-allow-origin',
+    'credentialed GET, Allow-Credentials on two lines',
+    { credentials: 'include' },
+    {
+      actual: answer(200, allowPage({ 'Access-Control-Allow-Credentials': ['true', 'true'] })),
+    },
+  );
+}
+
+/** Any three-digit status (issue 9): what a preflight and a response may answer beyond 599. */
+function statusCodes(c: CorpusBuilder): void {
+  for (const status of [299, 600, 680, 999]) {
+    c.simple(
+      'status-codes',
+      `PUT, preflight answered ${status}`,
+      { method: 'PUT' },
+      {
+        preflight: answer(status, allowPage({ 'Access-Control-Allow-Methods': 'PUT' })),
+        actual: answer(200, allowPage()),
+      },
+    );
+  }
+  for (const status of [299, 600, 699, 999]) {
+    c.simple('status-codes', `simple GET answered ${status}`, {}, { actual: answer(status, allowPage()) });
+    c.simple(
+      'status-codes',
+      `simple GET answered ${status} without Allow-Origin`,
+      {},
+      { actual: answer(status) },
+    );
+  }
+  c.simple(
+    'status-codes',
+    'PUT, preflight answered 407',
+    { method: 'PUT' },
+    {
+      preflight: answer(407, allowPage({ 'Access-Control-Allow-Methods': 'PUT' })),
+      actual: answer(200, allowPage()),
+    },
+  );
+  c.simple(
+    'status-codes',
+    'PUT, preflight answered 407 without Allow-Origin',
+    { method: 'PUT' },
+    {
+      preflight: answer(407, { 'Access-Control-Allow-Methods': 'PUT' }),
+      actual: answer(200, allowPage()),
+    },
+  );
+  for (const status of [300, 304]) {
+    c.add('status-codes', `a ${status} with a Location`, (b) => ({
+      origin: PAGE,
+      request: { url: b.url() },
+      server: {
+        redirects: [answer(status, allowPage({ Location: b.url(SERVER, 'next') }))],
+        actual: answer(200, allowPage()),
+      },
+    }));
+  }
+  c.add('status-codes', 'a 399 with a Location', (b) => ({
+    origin: PAGE,
+    request: { url: b.url() },
+    server: {
+      redirects: [answer(399, allowPage({ Location: b.url(SERVER, 'next') }))],
+      actual: answer(200, allowPage()),
+    },
+  }));
+}
+
 /** The whole corpus, in a fixed order. */
 export function generateCorpus(): CorpusCase[] {
   const c = new CorpusBuilder();
@@ -1537,5 +1934,11 @@ export function generateCorpus(): CorpusCase[] {
   modes(c);
   opaqueOrigin(c);
   cache(c);
+  safelistedValues(c);
+  range(c);
+  redirectPreflights(c);
+  nullOrigin(c);
+  multipleAllowOrigin(c);
+  statusCodes(c);
   return c.cases;
 }

@@ -188,10 +188,13 @@ describe('every error code HTTP can produce', () => {
       expectProven(report.fixes, exchangeOf(report));
       expect(report.pageAdvice).toEqual([]);
     }
+    // What the user reads: the proven fix, or the page's advice.
+    const printed = renderCheck(report, { style: makeStyle({ isTTY: false }, {}) });
+    expect(printed).toContain(report.fixes !== null ? 'Fix (proven:' : 'Fix it in the page, not the server:');
   });
 
   it('RedirectContainsCredentials under the spec rules (Chromium fails such URLs without a CORS code)', async () => {
-    const report = await runCheck({ url: `${base}/redirect-userinfo`, origin: PAGE, browser: 'firefox' });
+    const report = await runCheck({ url: `${base}/redirect-userinfo`, origin: PAGE, browser: 'spec' });
     expect(report.error?.code).toBe('RedirectContainsCredentials');
     expect(report.fixes).toBeNull();
     expect(report.pageAdvice.join(' ')).toMatch(/user name or password/);
@@ -312,6 +315,46 @@ describe('the built CLI', () => {
     expect(refused.stderr).not.toMatch(/at .*\.js:\d+/);
   });
 
+  it('a forbidden method is a TypeError with nothing sent: exit 1, no notice, the advice in the page', async () => {
+    const r = await cli(['check', `${base}/ok`, '--origin', PAGE, '--method', 'CONNECT', '--json']);
+    expect(r.code).toBe(1);
+    const json = JSON.parse(r.stdout);
+    expect(json.verdict).toBe('type-error');
+    expect(json.fixes).toBeNull();
+    expect(json.pageAdvice[0]).toMatch(/forbidden method/);
+    expect(r.stderr).toBe('');
+  });
+
+  it.each([
+    ['X-Trace: a…b', 'String contains non ISO-8859-1 code point.'],
+    ['X Trace: 1', 'Invalid name'],
+  ])('--header %j: the TypeError fetch() throws, exit 1, nothing sent', async (header, words) => {
+    const r = await cli(['check', 'http://127.0.0.1:9/', '--origin', PAGE, '--header', header]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('TYPE ERROR: fetch() throws before sending anything; nothing was sent');
+    expect(r.stdout).toContain(`TypeError: Failed to execute 'fetch' on 'Window': `);
+    expect(r.stdout).toContain(words);
+    expect(r.stderr).toBe('');
+  });
+
+  it('--preflight-only sends the preflight only, and says so first', async () => {
+    const r = await cli([
+      'check',
+      `${base}/pf-ok`,
+      '--origin',
+      PAGE,
+      '--method',
+      'PUT',
+      '--header',
+      'X-Trace: 1',
+      '--preflight-only',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/sends only the preflight \(OPTIONS\)/);
+    expect(r.stdout).toContain('PREFLIGHT PASSED');
+    expect(r.stdout).not.toMatch(/── PUT /);
+  });
+
   it('--help says CORS is not access control', async () => {
     const r = await cli(['check', '--help']);
     expect(r.code).toBe(0);
@@ -336,6 +379,7 @@ describe('text output (snapshots, no colour)', () => {
     ['an allowed preflighted request', '/pf-ok', PUT],
   ] as const)('%s', async (_name, path, opts) => {
     const report = await runCheck({ url: `${base}${path}`, origin: PAGE, ...opts });
+    if (report.fixes !== null) expectProven(report.fixes, exchangeOf(report));
     expect(normalize(renderCheck(report, { style }))).toMatchSnapshot();
   });
 

@@ -1,0 +1,107 @@
+// Startup cost of each entry point over bare Node: fresh node processes, each importing one module and
+// reporting the CPU time, wall time and RSS growth of that import alone. Runs are interleaved (every
+// round imports every module once, in a rotated order); medians and ranges over the rounds. Needs the
+// build (`npm run build`): the entry points are imported by the package's own name, as users do.
+//
+//   npx tsx bench/startup.bench.ts [rounds]      (npm run bench:startup)
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { machine, median } from './harness.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const ROUNDS = Number(process.argv[2] ?? 15);
+
+// What a build that bundles each entry point into one file would give: the cost above is mostly Node's
+// ESM loader resolving and loading each of the ~16 files, not their code.
+await build({
+  entryPoints: { express: `${ROOT}dist/adapters/express.js` },
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  packages: 'external',
+  outdir: `${ROOT}dist/bench-bundles`,
+  outExtension: { '.js': '.mjs' },
+  logLevel: 'error',
+});
+
+const TARGETS: readonly { name: string; code: string }[] = [
+  { name: "require('cors') (baseline)", code: "createRequire(import.meta.url)('cors')" },
+  {
+    name: 'import() of an empty ES module (the ESM loader alone)',
+    code: "await import('data:text/javascript,export default 1')",
+  },
+  { name: "import('corskit')", code: "await import('corskit')" },
+  { name: "import('corskit/express')", code: "await import('corskit/express')" },
+  { name: "import('corskit/node')", code: "await import('corskit/node')" },
+  { name: "import('corskit/fastify')", code: "await import('corskit/fastify')" },
+  { name: "import('corskit/koa')", code: "await import('corskit/koa')" },
+  { name: "import('corskit/hono')", code: "await import('corskit/hono')" },
+  { name: "import('corskit/web')", code: "await import('corskit/web')" },
+  {
+    name: 'corskit/express bundled into one file (esbuild; not what the package ships)',
+    code: "await import('./dist/bench-bundles/express.mjs')",
+  },
+  {
+    name: 'corskit/express + a policy with exact origins',
+    code: "const { cors } = await import('corskit/express'); cors({ origins: ['https://app.example.com'] })",
+  },
+  {
+    name: 'corskit/express + a policy with a *. pattern (loads the Public Suffix List)',
+    code: "const { cors } = await import('corskit/express'); cors({ origins: ['https://*.example.com'] })",
+  },
+];
+
+interface Sample {
+  cpu: number;
+  wall: number;
+  rss: number;
+}
+
+function runOnce(code: string): Sample {
+  const script = `import { createRequire } from 'node:module';
+const rss0 = process.memoryUsage.rss(); const c0 = process.cpuUsage(); const t0 = performance.now();
+${code};
+const t1 = performance.now(); const c1 = process.cpuUsage(c0); const rss1 = process.memoryUsage.rss();
+console.log(JSON.stringify({ cpu: (c1.user + c1.system) / 1000, wall: t1 - t0, rss: (rss1 - rss0) / 1048576 }));`;
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+    cwd: ROOT,
+    encoding: 'utf8',
+  });
+  return JSON.parse(out.trim()) as Sample;
+}
+
+const samples = TARGETS.map(() => [] as Sample[]);
+for (let r = 0; r < ROUNDS; r++) {
+  for (let k = 0; k < TARGETS.length; k++) {
+    const i = (k + r) % TARGETS.length;
+    (samples[i] as Sample[]).push(runOnce((TARGETS[i] as { code: string }).code));
+  }
+}
+
+const fmt = (xs: number[], unit: string, digits = 1): string =>
+  `${median(xs).toFixed(digits)} ${unit} (${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)})`;
+console.log(`\n### Startup (${await machine()}; ${ROUNDS} interleaved rounds)\n`);
+console.log('| import | CPU time | wall time | RSS growth | CPU − baseline |');
+console.log('|---|---:|---:|---:|---:|');
+const baseCpu = median((samples[0] as Sample[]).map((s) => s.cpu));
+const verdicts: string[] = [];
+TARGETS.forEach((t, i) => {
+  const s = samples[i] as Sample[];
+  const cpu = s.map((x) => x.cpu);
+  const over = median(cpu) - baseCpu;
+  console.log(
+    `| ${t.name} | ${fmt(cpu, 'ms')} | ${fmt(
+      s.map((x) => x.wall),
+      'ms',
+    )} | ${fmt(
+      s.map((x) => x.rss),
+      'MiB',
+    )} | ${i === 0 ? '' : `${over >= 0 ? '+' : ''}${over.toFixed(1)} ms`} |`,
+  );
+  if (i > 0 && t.name.startsWith('import(') && over > 10)
+    verdicts.push(`MISSED: ${t.name} costs ${over.toFixed(1)} ms more CPU than require('cors')`);
+});
+console.log(
+  `\n${verdicts.length === 0 ? "Every entry point is within 10 ms of require('cors')." : verdicts.join('\n')}`,
+);
