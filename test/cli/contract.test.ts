@@ -151,7 +151,7 @@ describe('usage mistakes exit 2 with one line', () => {
         request: { url: 'http://b.test/', mode: 'sideways', heders: {} },
         server: {},
       },
-      { origin: 'http://a.test', server: { actual: { status: 700 } } },
+      { origin: 'http://a.test', server: { actual: { status: 1000 } } },
     ]);
     const run = await corskit(['simulate', '-'], bad);
     expect(run.code).toBe(2);
@@ -159,7 +159,7 @@ describe('usage mistakes exit 2 with one line', () => {
       'corskit: -: [0].request.heders: is not a field of the scenario format (the fields here: url, method, headers, mode, credentials, redirect, useCorsPreflight, body)',
       'corskit: -: [0].request.mode: must be one of cors, no-cors, same-origin',
       'corskit: -: [1].request: is required',
-      'corskit: -: [1].server.actual.status: must be an HTTP status code from 100 to 599',
+      'corskit: -: [1].server.actual.status: must be a three-digit HTTP status code, from 100 to 999',
     ]);
   });
 });
