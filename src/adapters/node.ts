@@ -10,10 +10,14 @@ import {
   toCorsPolicy,
 } from '../policy/index.js';
 
+/** Connect's `next`: call it to go on, or with an error. */
 export type NodeNext = (error?: unknown) => void;
+/** A connect-style middleware `(req, res, next)`. */
 export type NodeMiddleware = (req: IncomingMessage, res: ServerResponse, next: NodeNext) => void;
+/** A `node:http` request listener, as `createServer` takes. */
 export type NodeListener = (req: IncomingMessage, res: ServerResponse) => unknown;
 
+/** Options of `withCors` beyond the policy. */
 export interface WithCorsOptions {
   /** Answers an error thrown (or rejected) by the listener; CORS headers are already on `res`.
    *  Default: log with console.error and answer 500, so the page can read the failure. */

@@ -8,11 +8,13 @@ import {
   toCorsPolicy,
 } from '../policy/index.js';
 
+/** A Fetch-API handler: a `Request` in, a `Response` out (extra arguments, such as env and ctx, pass through). */
 export type FetchHandler<Rest extends unknown[] = unknown[]> = (
   request: Request,
   ...rest: Rest
 ) => Response | Promise<Response>;
 
+/** Options of `withCors` beyond the policy. */
 export interface WithCorsOptions {
   /** Turns an error thrown by the handler into a response (CORS headers are added to it). Default: log
    *  with console.error and answer 500, so the page can read the failure instead of a CORS error. */

@@ -24,7 +24,7 @@ import {
 
 export { parseTargetUrl };
 
-/** How an audit runs: trusted origins, cookie, extra headers, timeouts, concurrency and rate. */
+/** Options of `runAudit` and `auditTarget`. */
 export interface AuditOptions {
   /** Origins the site legitimately allows: exact, or `https://*.example.com`, `http://localhost:*`. */
   readonly trustedOrigins?: readonly string[];
@@ -48,7 +48,7 @@ export interface AuditOptions {
   readonly label?: () => string;
 }
 
-/** One audited URL: its findings, or why it could not be audited. */
+/** The audit of one URL: its findings, or why it could not be audited. */
 export interface AuditTargetResult {
   readonly url: string;
   /** Why the target could not be audited (unreachable), or null. */
@@ -59,7 +59,7 @@ export interface AuditTargetResult {
   readonly durationMs: number;
 }
 
-/** Totals over every target: findings by severity, requests, time. */
+/** The totals of an audit run. */
 export interface AuditSummary {
   readonly targets: number;
   readonly unreachable: number;
@@ -69,7 +69,7 @@ export interface AuditSummary {
   readonly requestsPerSecond: number;
 }
 
-/** Every target's result and the summary. */
+/** What `runAudit` returns: one result per target, and the totals. */
 export interface AuditReport {
   readonly targets: readonly AuditTargetResult[];
   readonly summary: AuditSummary;
@@ -197,7 +197,7 @@ function echoProbes(
   ]);
 }
 
-/** Sums the targets' results into the summary. */
+/** Totals over the targets of a run that took `durationMs`. */
 export function summarize(results: readonly AuditTargetResult[], durationMs: number): AuditSummary {
   const findings = { high: 0, medium: 0, low: 0, info: 0, total: 0 };
   let requests = 0;

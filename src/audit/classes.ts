@@ -1,7 +1,7 @@
-// The misconfiguration classes of `corskit audit` (ids from DESIGN.md, severities from
+// The misconfiguration classes of `corskit audit` (ids listed in docs/audit.md, severities from
 // reference/misconfigurations.md): what each means, how bad it is with and without credentials, its CWE.
 
-/** The stable ids of the misconfiguration classes. */
+/** The stable id of a class of misconfiguration (`reflect-any-origin`, `null-origin`, ...). */
 export type AuditFindingId =
   | 'reflect-any-origin'
   | 'null-origin'
@@ -22,10 +22,10 @@ export type AuditFindingId =
   | 'preflight-reflects-method'
   | 'preflight-reflects-headers';
 
-/** How bad a finding is. */
+/** A finding's severity, most to least severe: high, medium, low, info. */
 export type AuditSeverity = 'high' | 'medium' | 'low' | 'info';
 
-/** A misconfiguration class: what it is, why it matters, its severities and CWE. */
+/** A class of misconfiguration: its id, what it means, its severities and CWE. */
 export interface AuditClass {
   readonly id: AuditFindingId;
   /** One line: what the server does wrong. */
@@ -52,7 +52,7 @@ const cls = (
 const READS_SESSION =
   "a page there reads responses with the user's cookies; without credentials it still reads whatever the network position grants (intranets, IP allowlists)";
 
-/** Every class, in the order of DESIGN.md. */
+/** Every class, in the order of docs/audit.md. */
 export const AUDIT_CLASSES: Readonly<Record<AuditFindingId, AuditClass>> = Object.freeze({
   'reflect-any-origin': cls(
     'reflect-any-origin',
@@ -178,7 +178,7 @@ export const AUDIT_CLASSES: Readonly<Record<AuditFindingId, AuditClass>> = Objec
   ),
 });
 
-/** Every finding id, in the order of DESIGN.md. */
+/** Every finding id, in the order findings are reported. */
 export const AUDIT_FINDING_IDS = Object.freeze(Object.keys(AUDIT_CLASSES) as AuditFindingId[]);
 
 const RANK: Readonly<Record<AuditSeverity, number>> = { high: 3, medium: 2, low: 1, info: 0 };

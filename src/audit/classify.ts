@@ -184,7 +184,7 @@ function echoFindings(exchanges: readonly Exchange[], ctx: ClassifyContext): Aud
   return out;
 }
 
-/** All findings for one target, most severe first, then in the order of DESIGN.md. */
+/** All findings for one target, most severe first, then in the order of docs/audit.md. */
 export function classify(exchanges: readonly Exchange[], ctx: ClassifyContext): AuditFinding[] {
   const all = [
     ...originFindings(exchanges, ctx),

@@ -3,7 +3,7 @@ import { asciiLowerCase } from '../spec/index.js';
 import type { AuditFindingId, AuditSeverity } from './classes.js';
 import type { Exchange } from './probe.js';
 
-/** One request of the proof and the CORS headers of its answer (secrets redacted). */
+/** A request the audit sent and the CORS headers of the answer. */
 export interface EvidenceExchange {
   readonly request: {
     readonly method: string;
@@ -17,7 +17,7 @@ export interface EvidenceExchange {
   };
 }
 
-/** What proves a finding: the exchanges (or config entry), with notes. */
+/** What proved a finding: the exchanges (or the config entry), and notes. */
 export interface AuditEvidence {
   /** Which answer proved it: the actual response, the preflight's, or (static audit) the config. */
   readonly via: 'actual' | 'preflight' | 'config';
@@ -31,7 +31,7 @@ export interface AuditEvidence {
   readonly alsoProvedBy?: readonly string[];
 }
 
-/** A misconfiguration found: its class, severity, the origin that proved it, evidence and fix. */
+/** One misconfiguration found: `{ id, severity, origin, credentials, evidence, cwe, fix }`. */
 export interface AuditFinding {
   readonly id: AuditFindingId;
   readonly severity: AuditSeverity;

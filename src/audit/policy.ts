@@ -22,7 +22,7 @@ import { sortFindings } from './classify.js';
 import type { AuditFinding, EvidenceExchange } from './evidence.js';
 import { randomLabel, THIRD_PARTY_ORIGINS } from './origins.js';
 
-/** The static audit of a corskit config: whether it is valid, its problems, its findings. */
+/** What `auditPolicy` returns: whether `createCorsPolicy` accepts the config, its problems, and the findings. */
 export interface PolicyAuditReport {
   /** Whether createCorsPolicy accepts the config. */
   readonly valid: boolean;
@@ -31,7 +31,7 @@ export interface PolicyAuditReport {
   readonly findings: readonly AuditFinding[];
 }
 
-/** How the static audit runs. */
+/** Options of `auditPolicy`. */
 export interface PolicyAuditOptions {
   /** Source of random DNS labels (tests). */
   readonly label?: () => string;

@@ -5,7 +5,7 @@ import { AUDIT_CLASSES, AUDIT_FINDING_IDS, type AuditClass, type AuditSeverity }
 import type { AuditFinding } from './evidence.js';
 import { fixFor } from './fixes.js';
 
-/** A target as SARIF needs it: its URL and findings. */
+/** What `toSarif` needs of each audited target. */
 export interface SarifTarget {
   /** The audited URL (or the policy file): the result's location. */
   readonly url: string;
@@ -13,7 +13,7 @@ export interface SarifTarget {
   readonly findings: readonly AuditFinding[];
 }
 
-/** The SARIF driver's version and information URI. */
+/** Options of `toSarif`. */
 export interface SarifOptions {
   readonly toolVersion: string;
   readonly informationUri?: string;

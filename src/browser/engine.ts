@@ -55,6 +55,7 @@ export type IncomingResponse =
   | { readonly status: number; readonly headers: HeaderList }
   | { readonly networkError: string; readonly detail?: string };
 
+/** One step of a simulated fetch, in order: a plan, a request, a response, a check, a redirect, the result. */
 export type SimEvent =
   | { readonly step: 'plan'; readonly path: string; readonly detail: string }
   | {
@@ -91,11 +92,13 @@ export type SimEvent =
     }
   | { readonly step: 'result'; readonly outcome: Outcome; readonly detail: string };
 
+/** What the page gets: the response (`allowed`), a network error (`blocked`), or an opaque response (`opaque`). */
 export type Outcome = 'allowed' | 'blocked' | 'opaque';
 
 /** Error codes: Chromium's CORS codes, plus `TypeError` (rejected before sending) and `NetworkError`. */
 export type SimErrorCode = CorsErrorCode | 'TypeError' | 'NetworkError';
 
+/** The result of a simulated fetch (the format is specified in docs/scenarios.md). */
 export interface SimResult {
   readonly name?: string;
   readonly outcome: Outcome;
@@ -119,6 +122,7 @@ export interface SimRequest {
   readonly body?: boolean;
 }
 
+/** Options of the fetch engine: the browser profile, the preflight cache and the clock. */
 export interface EngineOptions {
   readonly profile?: BrowserProfile;
   readonly cache?: CorsPreflightCache;

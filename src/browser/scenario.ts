@@ -1,5 +1,6 @@
-// The scenario format (DESIGN.md "Scenario format"): a page at an origin makes a request, the server
-// answers as described. Parsing reports the first problem with the path of the field.
+// The scenario format (specified in docs/scenarios.md, with schema/scenario.schema.json): a page at an
+// origin makes a request, the server answers as described. Parsing reports the first problem with the
+// path of the field.
 import {
   type CredentialsMode,
   type Origin,
@@ -8,10 +9,12 @@ import {
   serializeOrigin,
 } from '../spec/index.js';
 
+/** Headers in a scenario: an object of names to values (an array repeats the header), or `[name, value]` pairs. */
 export type HeaderInit =
   | Readonly<Record<string, string | readonly string[]>>
   | ReadonlyArray<readonly [string, string]>;
 
+/** One answer of the server: a status and headers. */
 export interface ServerAnswer {
   readonly status: number;
   readonly headers?: HeaderInit;
@@ -30,6 +33,7 @@ export interface ScenarioRequest {
   readonly body?: boolean;
 }
 
+/** A page at an origin makes one request; the server answers as described (docs/scenarios.md). */
 export interface Scenario {
   readonly name?: string;
   /** The page's origin, or "null" for an opaque one (sandboxed iframe, data: URL). */
@@ -43,6 +47,7 @@ export interface Scenario {
   };
 }
 
+/** A scenario that does not follow the format; `path` names the field. */
 export class ScenarioError extends Error {
   readonly path: string;
   constructor(path: string, message: string) {

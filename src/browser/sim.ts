@@ -14,6 +14,7 @@ import { type HeaderInit, toHeaderList } from './scenario.js';
 /** Sends what the browser sends; answers with the response or a network failure. */
 export type Transport = (request: OutgoingRequest) => IncomingResponse | Promise<IncomingResponse>;
 
+/** Options of `BrowserSim`. */
 export interface BrowserSimOptions {
   readonly transport: Transport;
   readonly browser?: BrowserName;
@@ -23,12 +24,14 @@ export interface BrowserSimOptions {
   readonly now?: () => number;
 }
 
+/** What `BrowserSim.fetch` takes, as `fetch()` does. */
 export interface SimFetchInit extends Omit<SimRequest, 'url' | 'headers'> {
   /** The page's origin for this fetch. */
   readonly origin?: string;
   readonly headers?: HeaderInit;
 }
 
+/** One browser tab: fetches through a transport, keeping the preflight cache between them. */
 export class BrowserSim {
   readonly #transport: Transport;
   readonly #cache: CorsPreflightCache;

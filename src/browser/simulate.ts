@@ -9,6 +9,7 @@ import {
 } from './engine.js';
 import { parseScenario, type Scenario, type ServerAnswer, toHeaderList } from './scenario.js';
 
+/** Options of `simulate`. */
 export interface SimulateOptions {
   /** Which browser's behaviour to follow. Default `chrome`. */
   readonly browser?: BrowserName;
@@ -39,7 +40,7 @@ export function scenarioResponder(scenario: Scenario): (request: OutgoingRequest
   };
 }
 
-/** Runs a scenario (DESIGN.md format) as the chosen browser would, with no network. */
+/** Runs a scenario (the format of docs/scenarios.md) as the chosen browser would, with no network. */
 export function simulate(input: Scenario | unknown, options: SimulateOptions = {}): SimResult {
   const scenario = parseScenario(input);
   const profile = browserProfile(options.browser ?? 'chrome');

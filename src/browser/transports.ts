@@ -7,6 +7,7 @@ import { request as undiciRequest } from 'undici';
 import type { IncomingResponse, OutgoingRequest } from './engine.js';
 import type { Transport } from './sim.js';
 
+/** Options of `httpTransport`. */
 export interface HttpTransportOptions {
   /** Milliseconds before a request counts as timed out. Default 10,000. */
   readonly timeoutMs?: number;
@@ -137,7 +138,12 @@ export type NodeHandler = (req: IncomingMessage, res: ServerResponse) => void;
 export async function nodeHandlerTransport(
   handler: NodeHandler,
   options: HttpTransportOptions = {},
-): Promise<{ transport: Transport; origin: string; close: () => Promise<void> }> {
+): Promise<{
+  transport: Transport;
+  origin: string;
+  /** Stops the server. */
+  close: () => Promise<void>;
+}> {
   const server: Server = createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   // A test that forgets close() must not hang: the server never keeps the process alive.

@@ -67,7 +67,7 @@ function describe(error: ErrorObject, root: string): string {
       return `${at}: must be ${TYPE_WORDS[String(params.type)] ?? String(params.type)}`;
     case 'minimum':
     case 'maximum':
-      return `${at}: must be an HTTP status code from 100 to 599`;
+      return `${at}: must be a three-digit HTTP status code, from 100 to 999`;
     case 'minLength':
       return `${at}: must not be empty`;
     case 'anyOf':

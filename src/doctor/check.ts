@@ -33,7 +33,7 @@ import { buildFix, type Fix } from './fixes.js';
 import { type ObservedExchange, observedExchanges, observedRisks, type Risk } from './risks.js';
 import { parseTargetUrl, UsageError } from './usage.js';
 
-/** What `corskit check` sends, from which page origin, as which browser. */
+/** What `runCheck` probes: the URL, the page origin and the request, as `corskit check` takes them. */
 export interface CheckOptions {
   readonly url: string;
   readonly origin: string;
@@ -62,7 +62,7 @@ export type Verdict =
   | 'type-error'
   | 'preflight-only';
 
-/** A risk seen in the exchange, even when it was allowed: an audit finding id or a check-only one. */
+/** Something that works today but is risky, reported even when the request is allowed. */
 export interface Warning {
   readonly id: Risk['id'] | 'authorization-via-wildcard' | 'max-age-over-cap' | 'simple-request-ran';
   readonly message: string;
@@ -75,7 +75,7 @@ export interface ProbeExchange {
   readonly response: IncomingResponse;
 }
 
-/** Everything `corskit check` found: verdict, origins, timeline events, the proven fix or the page's advice, warnings. */
+/** What `runCheck` found: the verdict, the error, the events, the fix and the warnings. */
 export interface CheckReport {
   readonly url: string;
   readonly origin: string;

@@ -77,7 +77,7 @@ function renderFix(report: Pick<CheckReport, 'fixes' | 'pageAdvice'>, opts: Repo
   return lines;
 }
 
-/** The text report of a check: origins, timeline, verdict, console message, fix or advice, warnings. */
+/** The text report of `corskit check`: the exchange as a diagram, the verdict, the message, the fix. */
 export function renderCheck(report: CheckReport, opts: ReportOptions): string {
   const s = opts.style;
   const lines: string[] = [];

@@ -1,22 +1,22 @@
 // Terminal styling: colour only on a TTY, never with NO_COLOR (https://no-color.org), forced by FORCE_COLOR.
-/** Terminal styling: each function wraps text in one ANSI style, or returns it as is without colour. */
+/** Terminal styling: ANSI colours, or plain text. */
 export interface Style {
   readonly color: boolean;
-  /** Bold text. */
+  /** Bold. */
   bold(s: string): string;
-  /** Dimmed text (details). */
+  /** Dimmed. */
   dim(s: string): string;
-  /** Red text (failures). */
+  /** Red. */
   red(s: string): string;
-  /** Green text (passes). */
+  /** Green. */
   green(s: string): string;
-  /** Yellow text (warnings and notes). */
+  /** Yellow. */
   yellow(s: string): string;
-  /** Cyan text (the browser's plan). */
+  /** Cyan. */
   cyan(s: string): string;
 }
 
-/** The style for a stream: colour on a TTY, never with NO_COLOR or TERM=dumb, always with FORCE_COLOR. */
+/** Colours only on a terminal, and never with `NO_COLOR` set. */
 export function makeStyle(
   stream: { isTTY?: boolean } = process.stdout,
   env: NodeJS.ProcessEnv = process.env,

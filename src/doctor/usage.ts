@@ -1,6 +1,6 @@
 // Mistakes in what a user typed: each becomes one line and exit status 2, never a stack trace.
 
-/** A mistake in what the user typed: printed as one line, exit status 2. */
+/** A mistake in what the user gave (a URL, an origin, a file): one line, exit status 2, never a stack trace. */
 export class UsageError extends Error {
   override name = 'UsageError';
 }

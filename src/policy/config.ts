@@ -9,6 +9,7 @@ export interface OriginLookup {
   readonly dependsOn: readonly string[];
 }
 
+/** The configuration of `createCorsPolicy` (every option is described in docs/policy.md). */
 export interface CorsPolicyConfig {
   /**
    * Who may read responses: exact origins (`https://app.example.com`), every subdomain at any depth
@@ -49,7 +50,10 @@ export interface CorsPolicyConfig {
 
 /** Anything that can give a request header by (case-insensitive) name. */
 export type HeaderSource =
-  | { get(name: string): string | null }
+  | {
+      /** One header by name, as `Headers.get` reads it. */
+      get(name: string): string | null;
+    }
   | Readonly<Record<string, string | readonly string[] | undefined>>;
 
 /** The request facts a policy reads. */
@@ -58,6 +62,7 @@ export interface CorsRequest {
   readonly headers: HeaderSource;
 }
 
+/** How the policy sees a request: a preflight, a CORS request, or a request without Origin. */
 export type CorsRequestKind = 'not-cors' | 'preflight' | 'actual';
 
 /** Why a request was denied, or `allowed`. The words are in `reasons.ts`. */
@@ -90,6 +95,7 @@ export interface CorsDecision {
   readonly reason: CorsReasonCode;
 }
 
+/** A decision in words: what the policy answered and why, and how to change it. */
 export interface CorsExplanation {
   readonly kind: CorsRequestKind;
   readonly allowed: boolean;
@@ -123,6 +129,7 @@ export interface NormalizedCorsConfig {
   readonly warnings: readonly ConfigWarning[];
 }
 
+/** A mistake in a config: where (`path`), what, and the fix. */
 export interface ConfigProblem {
   /** Where in the config: `origins[2]`, `maxAge`. */
   readonly path: string;
@@ -130,6 +137,7 @@ export interface ConfigProblem {
   readonly fix: string;
 }
 
+/** Something in a config that works but is likely not meant (a duplicate, an entry a wildcard covers). */
 export interface ConfigWarning {
   readonly path: string;
   readonly message: string;

@@ -19,6 +19,7 @@ import { isLoopbackHost, MAX_ORIGIN_LENGTH, type OriginMatcher, splitSerializedO
 import { reasonMessage } from './reasons.js';
 import { validateConfig } from './validate.js';
 
+/** A validated, compiled policy: `decide` answers a request with headers, `explain` says why. */
 export interface CorsPolicy {
   /** What to do with a request. A promise only when an originLookup is consulted; it never rejects. */
   decide(request: CorsRequest): CorsDecision | Promise<CorsDecision>;

@@ -2,6 +2,7 @@
 // Algorithms read these fields; no algorithm tests a browser's name.
 import type { ExtraSafelistedValueRule } from './safelisted-request-headers.js';
 
+/** Whose behaviour to follow: the standard (`spec`), or a browser. */
 export type BrowserName = 'spec' | 'chrome' | 'firefox' | 'safari';
 
 /** Other names of a profile: `webkit` is `safari`, proven on WebKitGTK (which shares Safari's WebCore). */
@@ -18,6 +19,7 @@ export type PreflightCheck =
   | 'method'
   | 'headers';
 
+/** A browser's departures from the Fetch Standard: caps, extra safelisted headers, check order, wording. */
 export interface BrowserProfile {
   readonly name: BrowserName;
   /** Display name used in messages. */
@@ -232,6 +234,7 @@ const SAFARI: BrowserProfile = {
   credentialsRedirectFailsFirst: false,
 };
 
+/** Each browser's departures from the standard, as data. */
 export const BROWSER_PROFILES: Readonly<Record<BrowserName, BrowserProfile>> = {
   spec: {
     name: 'spec',

@@ -12,6 +12,7 @@ import { originOfUrl } from './origin.js';
 import type { CredentialsMode } from './request.js';
 import { asciiLowerCase } from './tokens.js';
 
+/** The result of the CORS check: ok, or the error a browser reports. */
 export type CorsCheckResult = { readonly ok: true } | { readonly ok: false; readonly error: CorsError };
 
 const PASS: CorsCheckResult = Object.freeze({ ok: true });

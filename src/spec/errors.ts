@@ -3,6 +3,7 @@
 // console text with the details filled in.
 import type { BrowserName } from './browsers.js';
 
+/** Chromium's CorsError names without the `k`, as corskit reports them. */
 export const CORS_ERROR_CODES = [
   'DisallowedByMode',
   'InvalidResponse',
@@ -32,6 +33,7 @@ export const CORS_ERROR_CODES = [
   'NoCorsRedirectModeNotFollow',
 ] as const;
 
+/** A CORS error, by its Chromium name. */
 export type CorsErrorCode = (typeof CORS_ERROR_CODES)[number];
 
 /** A CORS failure with the details its message needs. */

@@ -91,6 +91,7 @@ export function byteLength(value: string): number {
   return value.length;
 }
 
+/** A parsed `Range: bytes=start-end` value (Fetch §2.2.2 "simple range header value"). */
 export interface SingleRange {
   readonly start: bigint | null;
   readonly end: bigint | null;
@@ -273,8 +274,10 @@ export interface HeaderListLimits {
   readonly counter?: { steps: number };
 }
 
+/** Caps on a header list corskit parses: element count and total bytes. */
 export const DEFAULT_HEADER_LIST_LIMITS = { maxElements: 1024, maxBytes: 65_536 } as const;
 
+/** The values of a header list, or why it could not be parsed. */
 export type HeaderListValues =
   | { readonly ok: true; readonly values: string[] }
   | {

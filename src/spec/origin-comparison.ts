@@ -44,7 +44,7 @@ export interface OriginComparison {
   readonly notes: string[];
 }
 
-/** What else compareOrigins should take into account. */
+/** Options of `compareOrigins`. */
 export interface CompareOriginsOptions {
   /** A cross-origin redirect made the request's origin opaque (Fetch §4.4 step 14: "tainted origin"). */
   readonly taintedBy?: string;

@@ -16,7 +16,7 @@ export interface OpaqueOrigin {
   readonly type: 'opaque';
 }
 
-/** HTML §7.1 "origin": a tuple origin or an opaque one. */
+/** HTML §7.1.1 origin: a tuple (scheme, host, port) or an opaque origin. */
 export type Origin = TupleOrigin | OpaqueOrigin;
 
 /** URL Standard "special scheme" default ports. */
@@ -90,7 +90,7 @@ export function serializeOrigin(origin: Origin): string {
     : `${origin.scheme}://${origin.host}:${origin.port}`;
 }
 
-/** The result of parsing an `Origin` header value: the origin, or why the value is not one. */
+/** An `Origin` header, parsed: a serialized origin, `null`, or invalid. */
 export type OriginHeaderParse =
   | { readonly ok: true; readonly origin: Origin }
   | { readonly ok: false; readonly reason: string };

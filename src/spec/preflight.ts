@@ -19,7 +19,9 @@ import { asciiCaseInsensitiveEquals } from './tokens.js';
 
 /** What a cache lookup needs to answer; implemented by `CorsPreflightCache`. */
 export interface PreflightCacheLookup {
+  /** Fetch §4.8 "method cache entry match". */
   methodMatch(method: string): boolean;
+  /** Fetch §4.8 "header-name cache entry match". */
   headerNameMatch(name: string): boolean;
 }
 
@@ -211,6 +213,7 @@ export interface PreflightContext {
   readonly privateNetwork?: { readonly addressSpace: string };
 }
 
+/** The CORS-preflight fetch result: ok with the allowed methods and headers, or the error. */
 export type PreflightResult =
   | {
       readonly ok: true;

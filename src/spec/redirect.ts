@@ -27,6 +27,7 @@ export interface RedirectingRequest {
   readonly redirectCount: number;
 }
 
+/** What a redirect does: follow it (with the new request), hand it back (manual), or fail. */
 export type RedirectOutcome =
   | {
       readonly ok: true;

@@ -21,20 +21,26 @@ export type TestableApp =
   | FetchHandler
   | NodeHandler
   | { fetch: FetchHandler }
-  | { callback(): NodeHandler }
   | {
+      /** Koa: the app's request listener. */
+      callback(): NodeHandler;
+    }
+  | {
+      /** Fastify: a request without a socket. */
       inject(opts: { method: string; url: string; headers: Record<string, string> }): PromiseLike<{
         statusCode: number;
         headers: Record<string, string | string[] | number | undefined>;
       }>;
     };
 
+/** Options of `expectCors`: the base URL of paths and the browser profile. */
 export interface ExpectCorsOptions {
   /** Where the app is served; request paths resolve against it. Default `https://api.test`. */
   readonly baseUrl?: string;
   readonly browser?: BrowserName;
 }
 
+/** What a page passes to `fetch()`, as far as CORS cares. */
 export interface FetchInit {
   readonly method?: string;
   readonly headers?: HeaderInit;
@@ -126,6 +132,7 @@ export function formatEvents(events: readonly SimEvent[]): string {
   return lines.join('\n');
 }
 
+/** A failed CORS assertion; the message holds the browser's console line and every event. */
 export class CorsAssertionError extends Error {
   readonly result: SimResult;
   constructor(message: string, result: SimResult) {
@@ -161,6 +168,7 @@ export class CorsExpectation implements PromiseLike<SimResult> {
     return this.#get().then(onfulfilled, onrejected);
   }
 
+  /** Passes when the page can read the response. */
   async toBeAllowed(): Promise<SimResult> {
     const r = await this.#get();
     if (r.outcome !== 'allowed')
@@ -171,6 +179,7 @@ export class CorsExpectation implements PromiseLike<SimResult> {
     return r;
   }
 
+  /** Passes when the browser blocks the request. */
   async toBeBlocked(): Promise<SimResult> {
     const r = await this.#get();
     if (r.outcome !== 'blocked')
@@ -178,6 +187,7 @@ export class CorsExpectation implements PromiseLike<SimResult> {
     return r;
   }
 
+  /** Passes when the browser blocks it with this error code. */
   async toBeBlockedWith(code: SimErrorCode): Promise<SimResult> {
     const r = await this.#get();
     if (r.outcome !== 'blocked' || r.error?.code !== code) {
@@ -257,6 +267,9 @@ export class CorsClient {
 export function expectCors(
   app: TestableApp,
   options: ExpectCorsOptions = {},
-): { from(origin: string): CorsClient } {
+): {
+  /** A page at this origin: its fetches share one preflight cache. */
+  from(origin: string): CorsClient;
+} {
   return { from: (origin: string) => new CorsClient(app, options, origin) };
 }

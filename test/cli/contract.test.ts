@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '../..');
 const CLI = join(ROOT, 'dist/cli/main.js');
-const COMMANDS = ['check', 'simulate', 'explain', 'audit', 'demo'] as const;
+const COMMANDS = ['check', 'simulate', 'explain', 'audit', 'demo', 'ui'] as const;
 
 interface Run {
   code: number | null;
@@ -126,6 +126,8 @@ const MISTAKES: [string, string[], RegExp, string?][] = [
   ['audit: unknown option', ['audit', 'http://127.0.0.1:9/', '--frob'], /--frob/, 'audit'],
   ['audit: option without its value', ['audit', 'http://127.0.0.1:9/', '--origin'], /--origin/, 'audit'],
   ['demo: unknown option', ['demo', '--frob'], /--frob/, 'demo'],
+  ['ui: unknown option', ['ui', '--frob'], /--frob/, 'ui'],
+  ['ui: bad --port', ['ui', '--port', 'abc'], /--port "abc"/],
   ['demo: an argument', ['demo', 'now'], /too many arguments|unknown/, 'demo'],
 ];
 
@@ -149,7 +151,7 @@ describe('usage mistakes exit 2 with one line', () => {
         request: { url: 'http://b.test/', mode: 'sideways', heders: {} },
         server: {},
       },
-      { origin: 'http://a.test', server: { actual: { status: 700 } } },
+      { origin: 'http://a.test', server: { actual: { status: 1000 } } },
     ]);
     const run = await corskit(['simulate', '-'], bad);
     expect(run.code).toBe(2);
@@ -157,12 +159,27 @@ describe('usage mistakes exit 2 with one line', () => {
       'corskit: -: [0].request.heders: is not a field of the scenario format (the fields here: url, method, headers, mode, credentials, redirect, useCorsPreflight, body)',
       'corskit: -: [0].request.mode: must be one of cors, no-cors, same-origin',
       'corskit: -: [1].request: is required',
-      'corskit: -: [1].server.actual.status: must be an HTTP status code from 100 to 599',
+      'corskit: -: [1].server.actual.status: must be a three-digit HTTP status code, from 100 to 999',
     ]);
   });
 });
 
 describe('exit statuses that are not usage errors', () => {
+  it("check: a header fetch() refuses is the browser's TypeError (exit 1), and nothing is sent", async () => {
+    for (const header of ['X-Trace: a…b', 'X Trace: 1']) {
+      const run = await corskit([
+        'check',
+        'http://127.0.0.1:9/',
+        '--origin',
+        'https://a.example',
+        '--header',
+        header,
+      ]);
+      expect(run.code, run.stdout + run.stderr).toBe(1);
+      expect(run.stdout).toMatch(/TypeError|fetch\(\) throws/);
+    }
+  });
+
   it('simulate: 1 when a scenario is blocked, 0 when all are allowed', async () => {
     expect((await corskit(['simulate', 'examples/scenarios.json'])).code).toBe(1);
     const allowed = JSON.stringify((JSON.parse(SCENARIO) as unknown[])[1]);
