@@ -8,7 +8,7 @@
 // Ports, durations and request rates change from run to run; `normalize` blanks them for the comparison
 // only, so the docs show a real run. Random labels are made reproducible by scripts/docs-seed.mjs.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -109,6 +109,8 @@ function transcript(display, { stdout, stderr, code }, { status = true } = {}) {
 
 const HAR = 'test/fixtures/har/chromium-cors.har';
 const POLICY = '{ "origins": ["https://*.example.com", "null"], "credentials": true }\n';
+/** The README's shorter audit sample: one finding. */
+const README_POLICY = '{ "origins": ["https://*.example.com"], "credentials": true }\n';
 
 /** Every sample: its id, and how to produce it given the running API. */
 const SAMPLES = {
@@ -169,7 +171,7 @@ const SAMPLES = {
   async 'readme-audit'({ dir }) {
     return transcript(
       'audit --policy cors.json',
-      await corskit(['audit', '--policy', 'cors.json'], { cwd: dir }),
+      await corskit(['audit', '--policy', 'cors.json'], { cwd: join(dir, 'readme') }),
     );
   },
   async 'readme-simulate'() {
@@ -227,6 +229,8 @@ export async function generateSamples() {
   const api = await startSampleApi();
   const dir = mkdtempSync(join(tmpdir(), 'corskit-samples-'));
   writeFileSync(join(dir, 'cors.json'), POLICY);
+  mkdirSync(join(dir, 'readme'));
+  writeFileSync(join(dir, 'readme', 'cors.json'), README_POLICY);
   try {
     // Each sample is its own process: they run at once.
     const made = await Promise.all(
