@@ -50,9 +50,10 @@ async function afterNext(ctx: Context, next: Next, decision: CorsDecision): Prom
   } catch (error) {
     throw withErrorHeaders(error, decision);
   }
-  if (!ctx.headerSent) writeVary(ctx, decision.vary);
+  writeVary(ctx, decision.vary);
 }
 
+/** Nothing once the headers are sent (a streamed or hand-written response), as ctx.set would do. */
 function writeVary(ctx: Context, tokens: readonly string[]): void {
   const res = ctx.res;
   if (tokens.length > 0 && !res.headersSent) res.setHeader('Vary', appendVary(res.getHeader('Vary'), tokens));
