@@ -3,10 +3,11 @@
 // where they can be made without a socket:
 //  - node/express: `(req, res, next)` on a real http.IncomingMessage and a fresh http.ServerResponse,
 //    whose headers are then written (writeHead), as Express would. Peer: `cors`.
-//  - fastify: the plugin's hooks (onRequest, and onSend for corskit) taken from a stand-in instance, with
-//    a request whose `routeOptions` getter builds the same object Fastify's does, and a recording reply.
-//    Peer: @fastify/cors's onRequest hook.
-//  - koa: the middleware on a real Koa context (app.createContext over real req/res). Peer: @koa/cors.
+//  - fastify: the plugin's hooks (onRequest, and onSend for corskit) taken from a stand-in instance and
+//    run through Fastify's own hook runners, with a request whose `routeOptions` getter builds the same
+//    object Fastify's does, and a recording reply. Peer: @fastify/cors's onRequest hook.
+//  - koa: the middleware on a real Koa context (app.createContext over real req/res), its result wrapped
+//    in Promise.resolve and awaited as koa-compose does. Peer: @koa/cors.
 //  - hono: the middleware on a real hono Context over a Request built once, with a next() that makes the
 //    handler's response (c.text) as Hono's compose does. Peer: hono/cors.
 // Each framework has a "no CORS" row doing the same work without a middleware; "overhead" is a row minus
@@ -14,6 +15,7 @@
 //
 //   npx tsx bench/adapters.bench.ts [filter-regexp]      (npm run bench:adapters)
 import { IncomingMessage, ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
 import { Socket } from 'node:net';
 import fastifyCors from '@fastify/cors';
 import koaCors from '@koa/cors';
@@ -35,6 +37,7 @@ import {
   MAX_AGE,
   originList,
   preflightRequest,
+  REQUEST_PATH,
   REQUEST_URL,
   type RequestFixture,
 } from './fixtures.js';
@@ -116,15 +119,19 @@ class Reply {
 /** Fastify's Request, as far as CORS plugins read it: routeOptions is a getter building an object. */
 class FastifyRequestLike {
   corsPreflightEnabled = false;
-  readonly raw: { method: string; headers: Record<string, string> };
+  /** As in Fastify, the Node request itself (what corskit reads; @fastify/cors reads its headers). */
+  readonly raw: IncomingMessage;
   constructor(r: RequestFixture) {
-    this.raw = { method: r.method, headers: { ...r.headers } };
+    this.raw = new IncomingMessage(new Socket());
+    this.raw.method = r.method;
+    this.raw.url = REQUEST_PATH;
+    this.raw.headers = { ...r.headers };
   }
-  get headers(): Record<string, string> {
+  get headers(): IncomingMessage['headers'] {
     return this.raw.headers;
   }
   get method(): string {
-    return this.raw.method;
+    return this.raw.method as string;
   }
   get routeOptions() {
     return {
@@ -168,22 +175,32 @@ async function fastifyHooks(plugin: unknown, opts: unknown): Promise<{ onRequest
   return hooks as { onRequest: Hook; onSend?: Hook };
 }
 
+/** Fastify's own hook runners (fastify/lib/hooks.js): each hook costs what the framework's call costs. */
+type OnRequestRunner = (fns: Hook[], request: unknown, reply: unknown, cb: (err?: unknown) => void) => void;
+type OnSendRunner = (fns: Hook[], request: unknown, reply: unknown, payload: unknown, cb: Hook) => void;
+const { onRequestHookRunner, onSendHookRunner } = createRequire(import.meta.url)('fastify/lib/hooks.js') as {
+  onRequestHookRunner: OnRequestRunner;
+  onSendHookRunner: OnSendRunner;
+};
+
+/** As Fastify runs a request: the onRequest hooks through its runner, then the handler unless a hook
+ *  answered, then the onSend hooks, if any, for every reply (a preflight answered in a hook too: in
+ *  Fastify, reply.send() runs them). Every hook here is synchronous, so the order holds. */
 function fastifyRow(name: string, hooks: { onRequest: Hook; onSend?: Hook } | null, r: RequestFixture): Row {
   const request = new FastifyRequestLike(r);
+  const onRequest = hooks === null ? null : [hooks.onRequest];
+  const onSend = hooks?.onSend === undefined ? null : [hooks.onSend];
+  const handler = (reply: Reply) => (err?: unknown) => {
+    if (err === undefined && !reply.sent) reply.send();
+  };
   return {
     name,
     run() {
       const reply = new Reply();
       request.corsPreflightEnabled = false;
-      if (hooks === null) {
-        reply.send();
-        return reply;
-      }
-      let next = false;
-      hooks.onRequest(request, reply, () => {
-        next = true;
-      });
-      if (next) hooks.onSend?.(request, reply, 'ok', noop);
+      if (onRequest === null) reply.send();
+      else onRequestHookRunner(onRequest, request, reply, handler(reply));
+      if (onSend !== null) onSendHookRunner(onSend, request, reply, 'ok', noop);
       return reply;
     },
   };
@@ -206,12 +223,15 @@ function koaRow(name: string, mw: KoaMw | null, r: RequestFixture): Row {
       const ctx = koaApp.createContext(req, res);
       if (mw === null) {
         ctx.body = 'ok';
-        return undefined;
-      }
-      return mw(ctx, () => {
-        ctx.body = 'ok';
         return Promise.resolve();
-      });
+      }
+      // koa-compose wraps whatever a middleware returns in Promise.resolve, and awaits it.
+      return Promise.resolve(
+        mw(ctx, () => {
+          ctx.body = 'ok';
+          return Promise.resolve();
+        }),
+      );
     },
   };
 }

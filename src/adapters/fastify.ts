@@ -70,7 +70,7 @@ export function cors(policyOrConfig: CorsPolicy | CorsPolicyConfig): FastifyPlug
     // overwrites) costs one write, and every response made after the hook, errors included, gets it.
     app.addHook('onSend', (_request, reply, payload, done) => {
       const tokens = (reply as WithVary)[VARY];
-      if (tokens !== null) reply.header('Vary', appendVary(reply.getHeader('Vary'), tokens));
+      if (tokens !== null) reply.header('vary', appendVary(reply.getHeader('vary'), tokens));
       done(null, payload);
     });
 
@@ -98,14 +98,42 @@ export function cors(policyOrConfig: CorsPolicy | CorsPolicyConfig): FastifyPlug
 }
 
 function answer(decision: CorsDecision, reply: WithVary, done: HookHandlerDoneFunction): void {
-  for (const [name, value] of decision.headers) reply.header(name, value);
+  const headers = decision.headers;
+  for (let i = 0; i < headers.length; i++) {
+    const [name, value] = headers[i] as readonly [string, string];
+    reply.header(lowercase(name), value);
+  }
   if (decision.kind === 'preflight') {
-    if (decision.vary.length > 0) reply.header('Vary', appendVary(reply.getHeader('Vary'), decision.vary));
+    if (decision.vary.length > 0) reply.header('vary', appendVary(reply.getHeader('vary'), decision.vary));
     reply.code(decision.status ?? 204).send();
     return;
   }
   if (decision.vary.length > 0) reply[VARY] = decision.vary;
   done();
+}
+
+/** Fastify lowercases every header name it is given (reply.header, reply.getHeader) and sends them so.
+ *  Handing it lowercase literals spares, per header, a new string and the lookup that turns it into a
+ *  property key: about half of what setting a header costs. The bytes on the wire are the same. */
+function lowercase(name: string): string {
+  switch (name) {
+    case 'Access-Control-Allow-Origin':
+      return 'access-control-allow-origin';
+    case 'Access-Control-Allow-Credentials':
+      return 'access-control-allow-credentials';
+    case 'Access-Control-Allow-Methods':
+      return 'access-control-allow-methods';
+    case 'Access-Control-Allow-Headers':
+      return 'access-control-allow-headers';
+    case 'Access-Control-Max-Age':
+      return 'access-control-max-age';
+    case 'Access-Control-Expose-Headers':
+      return 'access-control-expose-headers';
+    case 'Access-Control-Allow-Private-Network':
+      return 'access-control-allow-private-network';
+    default:
+      return name;
+  }
 }
 
 function isPolicy(value: CorsPolicy | CorsPolicyConfig): value is CorsPolicy {
