@@ -1,29 +1,16 @@
 // Startup cost of each entry point over bare Node: fresh node processes, each importing one module and
 // reporting the CPU time, wall time and RSS growth of that import alone. Runs are interleaved (every
 // round imports every module once, in a rotated order); medians and ranges over the rounds. Needs the
-// build (`npm run build`): the entry points are imported by the package's own name, as users do.
+// build (`npm run build`): the entry points are imported by the package's own name, as users do, so they
+// load the bundles of dist/bundle (scripts/bundle.mjs).
 //
 //   npx tsx bench/startup.bench.ts [rounds]      (npm run bench:startup)
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { machine, median } from './harness.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const ROUNDS = Number(process.argv[2] ?? 15);
-
-// What a build that bundles each entry point into one file would give: the cost above is mostly Node's
-// ESM loader resolving and loading each of the ~16 files, not their code.
-await build({
-  entryPoints: { express: `${ROOT}dist/adapters/express.js` },
-  bundle: true,
-  format: 'esm',
-  platform: 'node',
-  packages: 'external',
-  outdir: `${ROOT}dist/bench-bundles`,
-  outExtension: { '.js': '.mjs' },
-  logLevel: 'error',
-});
 
 const TARGETS: readonly { name: string; code: string }[] = [
   { name: "require('cors') (baseline)", code: "createRequire(import.meta.url)('cors')" },
@@ -38,10 +25,6 @@ const TARGETS: readonly { name: string; code: string }[] = [
   { name: "import('corskit/koa')", code: "await import('corskit/koa')" },
   { name: "import('corskit/hono')", code: "await import('corskit/hono')" },
   { name: "import('corskit/web')", code: "await import('corskit/web')" },
-  {
-    name: 'corskit/express bundled into one file (esbuild; not what the package ships)',
-    code: "await import('./dist/bench-bundles/express.mjs')",
-  },
   {
     name: 'corskit/express + a policy with exact origins',
     code: "const { cors } = await import('corskit/express'); cors({ origins: ['https://app.example.com'] })",
