@@ -2,7 +2,7 @@
 // `@koa/cors` and nginx. Each snippet is code a user pastes as is (test/doctor/fix-snippets.test.ts runs
 // every one against the real package, or nginx, and has the simulator judge the answers).
 import type { CorsPolicyConfig } from '../policy/index.js';
-import { asciiLowerCase, isCorsSafelistedMethod } from '../spec/index.js';
+import { asciiLowerCase, isCorsSafelistedMethod, isCorsSafelistedResponseHeaderName } from '../spec/index.js';
 
 /** What the fixed answers say; header lists are built from it, and so is every snippet. */
 export interface FixSpec {
@@ -37,16 +37,8 @@ export interface Snippets {
 const quote = (s: string): string => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 const list = (xs: readonly string[]): string => `[${xs.map(quote).join(', ')}]`;
 
-/** Response headers script always reads (Fetch "CORS-safelisted response-header name"): never listed. */
-const SAFELISTED_RESPONSE = new Set([
-  'cache-control',
-  'content-language',
-  'content-length',
-  'content-type',
-  'expires',
-  'last-modified',
-  'pragma',
-]);
+/** No exposed names: what remains readable is only Fetch's "CORS-safelisted response-header name" list. */
+const NONE_EXPOSED: ReadonlySet<string> = new Set();
 
 /** `*` counts as a wildcard only without credentials; with them it is a literal name that nobody uses. */
 const named = (xs: readonly string[], credentials: boolean): readonly string[] | '*' =>
@@ -66,7 +58,8 @@ function corskitConfig(spec: FixSpec): CorsPolicyConfig {
   if (headers === '*' && spec.headers.some((h) => asciiLowerCase(h) === 'authorization'))
     headers = spec.headers.filter((h) => h !== '*');
   const exposed = named(spec.exposed, spec.credentials);
-  const readable = exposed === '*' ? '*' : exposed.filter((h) => !SAFELISTED_RESPONSE.has(asciiLowerCase(h)));
+  const readable =
+    exposed === '*' ? '*' : exposed.filter((h) => !isCorsSafelistedResponseHeaderName(h, NONE_EXPOSED));
   const maxAge = maxAgeSeconds(spec);
   return {
     origins: spec.origin === '*' ? '*' : [spec.origin],

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type CDPSession, chromium, type Frame, type Page } from 'playwright-core';
 import type { CorpusCase } from './corpus.js';
-import { findChromium, installLine } from './engines.js';
+import { chromiumSwitches, findChromium, installLine } from './engines.js';
 import {
   CASE_PATH,
   CaseServer,
@@ -59,27 +59,8 @@ export class ChromiumHarness {
     try {
       browser = await chromium.launch({
         executablePath,
-        // Playwright's default switches disable AvoidCorsURLLoaderRestartOnRedirect, which changes CORS
-        // redirect handling: list every switch ourselves so CORS behaves as in stock Chromium.
         ignoreDefaultArgs: true,
-        args: [
-          '--headless=new',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-quic',
-          '--no-first-run',
-          '--no-default-browser-check',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--disable-extensions',
-          '--disable-dev-shm-usage',
-          '--mute-audio',
-          '--password-store=basic',
-          `--user-data-dir=${userDataDir}`,
-          '--remote-debugging-pipe',
-          '--no-startup-window',
-        ],
+        args: chromiumSwitches(userDataDir),
         timeout: 60_000,
       });
     } catch (err) {

@@ -88,3 +88,31 @@ export function installLine(missing: readonly MissingEngine[]): string {
   const variables = missing.map((m) => m.variable).join(', ');
   return `corskit: the browser differential tests need ${names}, not found: install with \`sudo apt-get install -y ${packages}\` (Debian/Ubuntu), or point ${variables} at an installed copy.`;
 }
+
+/**
+ * The switches every Chromium launch of the tests uses. Playwright's default switches disable
+ * AvoidCorsURLLoaderRestartOnRedirect, which changes CORS redirect handling, so launches pass
+ * `ignoreDefaultArgs: true` and list every switch here: CORS behaves as in stock Chromium, and nothing
+ * reaches the network in the background.
+ */
+export function chromiumSwitches(userDataDir: string, extra: readonly string[] = []): string[] {
+  return [
+    '--headless=new',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--no-default-browser-check',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--disable-extensions',
+    '--disable-dev-shm-usage',
+    '--mute-audio',
+    '--password-store=basic',
+    ...extra,
+    `--user-data-dir=${userDataDir}`,
+    '--remote-debugging-pipe',
+    '--no-startup-window',
+  ];
+}

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { findChromium, installLine } from '../browser/engines.js';
+import { chromiumSwitches, findChromium, installLine } from '../browser/engines.js';
 import type { PageWindow } from './dom.js';
 
 export const ROOT = join(import.meta.dirname, '../..');
@@ -127,27 +127,11 @@ export async function launchChromium(): Promise<{ browser: Browser; context: Bro
   const browser = await chromium.launch({
     executablePath,
     ignoreDefaultArgs: true,
-    args: [
-      '--headless=new',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--no-default-browser-check',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-extensions',
-      '--disable-dev-shm-usage',
-      '--mute-audio',
-      '--password-store=basic',
+    args: chromiumSwitches(userDataDir, [
       '--font-render-hinting=none',
-      // Chromium ignores same-document navigations beyond 200 in 10 s; the corpus test makes 549.
+      // Chromium ignores same-document navigations beyond 200 in 10 s; the corpus test makes hundreds.
       '--disable-ipc-flooding-protection',
-      `--user-data-dir=${userDataDir}`,
-      '--remote-debugging-pipe',
-      '--no-startup-window',
-    ],
+    ]),
     timeout: 60_000,
   });
   const context = await browser.newContext({ viewport: { width: 1360, height: 900 }, acceptDownloads: true });
