@@ -23,8 +23,9 @@ import {
   getHeaderValues,
   type HeaderList,
   isCorsPreflightNeeded,
-  isCorsSafelistedMethod,
+  isHeaderNameAllowedByPreflight,
   isMethod,
+  isMethodAllowedByPreflight,
   isOkStatus,
   normalizeMethod,
   planFetch,
@@ -181,15 +182,11 @@ function widen(x: FixExchange, recorded: Recorded): FixSpec {
   const keepsStar = !credentials && !hadCredentials && origins.length > 0 && origins.every((o) => o === '*');
   const origin = keepsStar ? '*' : x.origin;
   const methods = listItems(pre, 'Access-Control-Allow-Methods').filter((m) => m === '*' || isMethod(m));
-  const methodCovered =
-    isCorsSafelistedMethod(method) || methods.includes(method) || (!credentials && methods.includes('*'));
-  if (!methodCovered) methods.push(method);
+  const mode = credentials ? 'include' : 'omit';
+  if (!isMethodAllowedByPreflight(method, methods, mode)) methods.push(method);
   const headers = listItems(pre, 'Access-Control-Allow-Headers');
   for (const name of unsafe) {
-    const covered =
-      hasCaseless(headers, name) ||
-      (!credentials && headers.includes('*') && !asciiCaseInsensitiveEquals(name, 'authorization'));
-    if (!covered) headers.push(display(name));
+    if (!isHeaderNameAllowedByPreflight(name, headers, mode)) headers.push(display(name));
   }
   const exposed = listItems(recorded.requests, 'Access-Control-Expose-Headers');
   const maxAge = pre.map((a) => getHeader(a.headers, 'Access-Control-Max-Age')).find((v) => v !== null);

@@ -2,7 +2,11 @@
 // `@koa/cors` and nginx. Each snippet is code a user pastes as is (test/doctor/fix-snippets.test.ts runs
 // every one against the real package, or nginx, and has the simulator judge the answers).
 import type { CorsPolicyConfig } from '../policy/index.js';
-import { asciiLowerCase, isCorsSafelistedMethod, isCorsSafelistedResponseHeaderName } from '../spec/index.js';
+import {
+  isCorsNonWildcardRequestHeaderName,
+  isCorsSafelistedMethod,
+  isCorsSafelistedResponseHeaderName,
+} from '../spec/index.js';
 
 /** What the fixed answers say; header lists are built from it, and so is every snippet. */
 export interface FixSpec {
@@ -55,7 +59,7 @@ function corskitConfig(spec: FixSpec): CorsPolicyConfig {
   const extraMethods = methods === '*' ? '*' : methods.filter((m) => !isCorsSafelistedMethod(m));
   let headers = named(spec.headers, spec.credentials);
   // corskit's '*' never covers Authorization (as the standard says): list the names instead.
-  if (headers === '*' && spec.headers.some((h) => asciiLowerCase(h) === 'authorization'))
+  if (headers === '*' && spec.headers.some(isCorsNonWildcardRequestHeaderName))
     headers = spec.headers.filter((h) => h !== '*');
   const exposed = named(spec.exposed, spec.credentials);
   const readable =

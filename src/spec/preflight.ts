@@ -252,6 +252,37 @@ function inRequestOrder(names: readonly string[], headers: HeaderList): string[]
 }
 
 /**
+ * Fetch §4.9 "CORS-preflight fetch" step 7.8: `method` is allowed by the parsed
+ * Access-Control-Allow-Methods values when it is listed, CORS-safelisted, or `*` stands for it (only
+ * without credentials).
+ */
+export function isMethodAllowedByPreflight(
+  method: string,
+  allowMethods: readonly string[],
+  credentials: CredentialsMode,
+): boolean {
+  return (
+    allowMethods.includes(method) ||
+    isCorsSafelistedMethod(method) ||
+    (credentials !== 'include' && allowMethods.includes('*'))
+  );
+}
+
+/**
+ * Fetch §4.9 "CORS-preflight fetch" step 7.9, as the standard words it: `name` is allowed by the parsed
+ * Access-Control-Allow-Headers values when listed (case-insensitively), or when `*` stands for it, which
+ * it never does with credentials nor for a CORS non-wildcard request-header name (Authorization).
+ */
+export function isHeaderNameAllowedByPreflight(
+  name: string,
+  allowHeaders: readonly string[],
+  credentials: CredentialsMode,
+): boolean {
+  if (allowHeaders.some((item) => asciiCaseInsensitiveEquals(item, name))) return true;
+  return credentials !== 'include' && allowHeaders.includes('*') && !isCorsNonWildcardRequestHeaderName(name);
+}
+
+/**
  * Fetch §4.9 "CORS-preflight fetch" step 7: validates a preflight response for the request. Checks run in
  * the profile's order and the first failure is reported with Chromium's code and its details.
  */
@@ -337,10 +368,7 @@ export function validatePreflightResponse(
       }
       case 'method': {
         if (methods === null && (ctx.useCorsPreflightFlag ?? false)) methods = [ctx.method];
-        const list = methods ?? [];
-        const listed = list.includes(ctx.method);
-        const wildcard = ctx.credentials !== 'include' && list.includes('*');
-        if (!listed && !isCorsSafelistedMethod(ctx.method) && !wildcard) {
+        if (!isMethodAllowedByPreflight(ctx.method, methods ?? [], ctx.credentials)) {
           return { ok: false, error: { code: 'MethodDisallowedByPreflightResponse', method: ctx.method } };
         }
         break;
