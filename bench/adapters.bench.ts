@@ -13,7 +13,7 @@
 // Each framework has a "no CORS" row doing the same work without a middleware; "overhead" is a row minus
 // it. Numbers are CPU time per request (process.cpuUsage), median and range over interleaved rounds.
 //
-//   npx tsx bench/adapters.bench.ts [filter-regexp]      (npm run bench:adapters)
+//   npx tsx bench/adapters.bench.ts [filter-regexp] [--sample-ms 20] [--rounds 15]   (npm run bench:adapters)
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { Socket } from 'node:net';
@@ -43,7 +43,14 @@ import {
 } from './fixtures.js';
 import { formatNs, machine, measure, type Row, type RowResult, ratio } from './harness.js';
 
-const filter = new RegExp(process.argv[2] ?? '.');
+const argv = process.argv.slice(2);
+const option = (name: string, dflt: number): number => {
+  const i = argv.indexOf(`--${name}`);
+  return i === -1 ? dflt : Number(argv[i + 1]);
+};
+const filter = new RegExp(argv.find((a, i) => !a.startsWith('--') && !argv[i - 1]?.startsWith('--')) ?? '.');
+const SAMPLE_MS = option('sample-ms', 20);
+const ROUNDS = option('rounds', 15);
 const SIZES = [1, 10_000, 100_000] as const;
 type Kase = 'actual allowed' | 'preflight allowed' | 'actual denied';
 const KASES: readonly Kase[] = ['actual allowed', 'preflight allowed', 'actual denied'];
@@ -369,7 +376,10 @@ async function main(): Promise<void> {
   const results = new Map<Row, RowResult>();
   for (const subset of [all.filter((g) => g.n < 100_000), all.filter((g) => g.n === 100_000)]) {
     const rows = subset.flatMap((g) => [...g.rows]);
-    const measured = await measure(rows, { rounds: subset[0]?.n === 100_000 ? 7 : 15, sampleMs: 20 });
+    const measured = await measure(rows, {
+      rounds: subset[0]?.n === 100_000 ? Math.ceil(ROUNDS / 2) : ROUNDS,
+      sampleMs: SAMPLE_MS,
+    });
     rows.forEach((row, i) => {
       results.set(row, measured[i] as RowResult);
     });

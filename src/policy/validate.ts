@@ -1,11 +1,11 @@
 // Validation of a policy configuration: every problem at once, each with the field and the fix.
-import { BROWSER_PROFILES } from '../spec/browsers.js';
-import { isCorsSafelistedResponseHeaderName } from '../spec/check.js';
 import {
+  isCorsSafelistedResponseHeaderName,
   isForbiddenRequestHeaderName,
   isForbiddenResponseHeaderName,
   isHeaderName,
 } from '../spec/headers.js';
+import { MAX_AGE_CAPS } from '../spec/max-age-caps.js';
 import { isForbiddenMethod, isMethod, normalizeMethod } from '../spec/methods.js';
 import { asciiLowerCase } from '../spec/tokens.js';
 import type { ConfigProblem, ConfigWarning, CorsPolicyConfig, NormalizedCorsConfig } from './config.js';
@@ -448,7 +448,7 @@ function readHeaderList(
 function readMaxAge(config: Config, found: Findings): number | null {
   if (config.maxAge === undefined) return null;
   const v = config.maxAge as unknown;
-  const caps = `Chrome caps it at ${BROWSER_PROFILES.chrome.maxAgeCap}, Firefox at ${BROWSER_PROFILES.firefox.maxAgeCap}, Safari at ${BROWSER_PROFILES.safari.maxAgeCap}`;
+  const caps = `Chrome caps it at ${MAX_AGE_CAPS.chrome}, Firefox at ${MAX_AGE_CAPS.firefox}, Safari at ${MAX_AGE_CAPS.safari}`;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > 86_400) {
     found.problem(
       'maxAge',

@@ -1,5 +1,6 @@
 // Browser profiles: where real browsers depart from the text of the Fetch Standard, as data.
 // Algorithms read these fields; no algorithm tests a browser's name.
+import { MAX_AGE_CAPS } from './max-age-caps.js';
 import type { ExtraSafelistedValueRule } from './safelisted-request-headers.js';
 
 /** Whose behaviour to follow: the standard (`spec`), or a browser. */
@@ -188,7 +189,7 @@ const CHROMIUM_CLIENT_HINTS: Readonly<Record<string, ExtraSafelistedValueRule>> 
 const SAFARI: BrowserProfile = {
   name: 'safari',
   displayName: 'Safari',
-  maxAgeCap: 600,
+  maxAgeCap: MAX_AGE_CAPS.safari,
   negativeMaxAgeMeansNoCache: true,
   invalidMaxAgeMeansNoCache: false,
   maxAgeAcceptsPlusSign: true,
@@ -277,7 +278,7 @@ export const BROWSER_PROFILES: Readonly<Record<BrowserName, BrowserProfile>> = {
   chrome: {
     name: 'chrome',
     displayName: 'Chrome',
-    maxAgeCap: 7200,
+    maxAgeCap: MAX_AGE_CAPS.chrome,
     negativeMaxAgeMeansNoCache: true,
     invalidMaxAgeMeansNoCache: false,
     maxAgeAcceptsPlusSign: false,
@@ -323,7 +324,7 @@ export const BROWSER_PROFILES: Readonly<Record<BrowserName, BrowserProfile>> = {
   firefox: {
     name: 'firefox',
     displayName: 'Firefox',
-    maxAgeCap: 86_400,
+    maxAgeCap: MAX_AGE_CAPS.firefox,
     negativeMaxAgeMeansNoCache: true,
     invalidMaxAgeMeansNoCache: true,
     maxAgeAcceptsPlusSign: false,

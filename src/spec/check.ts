@@ -1,12 +1,12 @@
-// The CORS check and what script may read: Fetch §4.10 "CORS check", §2.2.2 "CORS-safelisted
-// response-header name", §4.1 "main fetch" (CORS-exposed header-name list).
+// The CORS check and what script may read: Fetch §4.10 "CORS check", §4.1 "main fetch" (CORS-exposed
+// header-name list). The CORS-safelisted response-header names (§2.2.2) are in headers.ts.
 import type { CorsError } from './errors.js';
 import {
   extractHeaderListValues,
   getHeader,
   getHeaderValues,
   type HeaderList,
-  isForbiddenResponseHeaderName,
+  isCorsSafelistedResponseHeaderName,
 } from './headers.js';
 import { originOfUrl } from './origin.js';
 import type { CredentialsMode } from './request.js';
@@ -56,16 +56,6 @@ function classifyAllowOriginMismatch(value: string): CorsError['code'] {
   return originOfUrl(value) === null ? 'InvalidAllowOriginValue' : 'AllowOriginMismatch';
 }
 
-const SAFELISTED_RESPONSE_HEADER_NAMES = new Set([
-  'cache-control',
-  'content-language',
-  'content-length',
-  'content-type',
-  'expires',
-  'last-modified',
-  'pragma',
-]);
-
 /**
  * Fetch §4.1 main fetch, step "CORS-exposed header-name list": the names in Access-Control-Expose-Headers,
  * or every name in the response when that list holds `*` and credentials are not included. Lowercased.
@@ -90,13 +80,6 @@ export function corsExposedHeaderNames(
 /** Browsers read whatever list a server sends. */
 const UNCAPPED = { maxElements: Number.POSITIVE_INFINITY, maxBytes: Number.POSITIVE_INFINITY } as const;
 
-/** Fetch §2.2.2 "CORS-safelisted response-header name" given the exposed list. */
-export function isCorsSafelistedResponseHeaderName(name: string, exposed: ReadonlySet<string>): boolean {
-  const lower = asciiLowerCase(name);
-  if (SAFELISTED_RESPONSE_HEADER_NAMES.has(lower)) return true;
-  return exposed.has(lower) && !isForbiddenResponseHeaderName(lower);
-}
-
 /** The response header names a page's script can read from a CORS response (lowercase, sorted, unique). */
 export function visibleResponseHeaderNames(
   responseHeaders: HeaderList,
@@ -105,13 +88,7 @@ export function visibleResponseHeaderNames(
   const exposed = corsExposedHeaderNames(responseHeaders, credentialsMode);
   const out = new Set<string>();
   for (const [n] of responseHeaders) {
-    const lower = asciiLowerCase(n);
-    if (
-      SAFELISTED_RESPONSE_HEADER_NAMES.has(lower) ||
-      (exposed.has(lower) && !isForbiddenResponseHeaderName(lower))
-    ) {
-      out.add(lower);
-    }
+    if (isCorsSafelistedResponseHeaderName(n, exposed)) out.add(asciiLowerCase(n));
   }
   return out.size === 0 ? [] : [...out].sort();
 }

@@ -345,3 +345,21 @@ export function variesOnOrigin(headers: HeaderList): boolean {
   const names = varyFieldNames(headers);
   return names.includes('origin') || names.includes('*');
 }
+
+// Fetch §2.2.2: the names a page's script may always read from a CORS response.
+const SAFELISTED_RESPONSE_HEADER_NAMES = new Set([
+  'cache-control',
+  'content-language',
+  'content-length',
+  'content-type',
+  'expires',
+  'last-modified',
+  'pragma',
+]);
+
+/** Fetch §2.2.2 "CORS-safelisted response-header name" given the exposed list. */
+export function isCorsSafelistedResponseHeaderName(name: string, exposed: ReadonlySet<string>): boolean {
+  const lower = asciiLowerCase(name);
+  if (SAFELISTED_RESPONSE_HEADER_NAMES.has(lower)) return true;
+  return exposed.has(lower) && !isForbiddenResponseHeaderName(lower);
+}

@@ -116,6 +116,43 @@ describe('the built package', () => {
     }
   });
 
+  // scripts/bundle.mjs: the root and each adapter are one file over a shared core.js, so that importing an
+  // adapter loads two files (BENCHMARKS.md, Startup) and the policy's classes and state exist once.
+  it('the root and every adapter load one file each over core.js, and share its classes and state', async () => {
+    requireBuild();
+    const runtime = ['index', 'node', 'express', 'fastify', 'koa', 'hono', 'web'];
+    for (const name of runtime) {
+      const text = readFileSync(join(ROOT, `dist/bundle/${name}.js`), 'utf8');
+      const relative = [...text.matchAll(/\bfrom\s*"(\.[^"]*)"/g)].map((m) => m[1]);
+      expect(new Set(relative), name).toEqual(new Set(['./core.js']));
+    }
+    // In a fresh process, by the package's name: a config error thrown by any adapter is the root's
+    // CorsConfigError, and the list given to the root's usePublicSuffixList is the one every adapter uses
+    // (here a list in which example.com is a public suffix, so *.example.com must be refused).
+    const code = `const { CorsConfigError, usePublicSuffixList } = await import('corskit');
+usePublicSuffixList((host) => (host === 'example.com' || host.endsWith('.example.com') ? null : host));
+const make = {
+  node: (m) => m.cors, express: (m) => m.cors, fastify: (m) => m.cors, koa: (m) => m.cors, hono: (m) => m.cors,
+  web: (m) => (config) => m.withCors(() => new Response('ok'), config),
+};
+const out = [];
+for (const [name, pick] of Object.entries(make)) {
+  const create = pick(await import('corskit/' + name));
+  for (const origins of [['not an origin'], ['https://*.example.com']]) {
+    try { create({ origins }); out.push(name + ': accepted'); }
+    catch (e) { out.push(name + ': ' + (e instanceof CorsConfigError ? 'CorsConfigError' : String(e))); }
+  }
+}
+console.log(JSON.stringify(out));`;
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', code], { cwd: ROOT });
+    expect(JSON.parse(stdout)).toEqual(
+      ['node', 'express', 'fastify', 'koa', 'hono', 'web'].flatMap((n) => [
+        `${n}: CorsConfigError`,
+        `${n}: CorsConfigError`,
+      ]),
+    );
+  });
+
   it('`corskit simulate` runs examples/scenarios.json: text, --json, and exit codes', async () => {
     requireBuild();
     const file = join(ROOT, 'examples/scenarios.json');
