@@ -12,6 +12,9 @@
 //    handler's response (c.text) as Hono's compose does. Peer: hono/cors.
 // Each framework has a "no CORS" row doing the same work without a middleware; "overhead" is a row minus
 // it. Numbers are CPU time per request (process.cpuUsage), median and range over interleaved rounds.
+// `npm run bench:adapters` runs it under --single-threaded-gc: the rows that allocate most (Hono's Request,
+// Response and Headers) pay for their collections on the main thread, where they are counted once,
+// instead of on V8's helper threads, whose CPU time is counted too but varied 2× between rounds.
 //
 //   npx tsx bench/adapters.bench.ts [filter-regexp] [--sample-ms 20] [--rounds 15]   (npm run bench:adapters)
 import { IncomingMessage, ServerResponse } from 'node:http';

@@ -1,13 +1,22 @@
 // HTTP benchmark: node:http, Express 5, Fastify 5, Koa 3 and Hono 4 (@hono/node-server), each with no
 // CORS, its usual CORS package and corskit, over loopback with autocannon. Each server runs in its own
-// process pinned to core 0 (taskset, when present); this process, which runs autocannon, pins itself to
-// core 1. For every cell (framework × variant × origins × request) and every repetition, the server's
-// CPU time (process.cpuUsage, asked over IPC before and after) is divided by the requests answered.
-// Repetitions are interleaved (each runs every cell once, in a rotated order). Reports medians and the
-// range, and the ratios asked for by issue 12.
+// process with every thread pinned to core 0 (started under `taskset -c 0`, when taskset exists); this
+// process, which runs autocannon, pins all its threads to core 1. For every cell (framework × variant ×
+// origins × request) and every repetition, the server's CPU time (process.cpuUsage, asked over IPC
+// before and after) is divided by the requests answered.
 //
-//   npm run bench:http [-- --duration 2 --reps 3 --filter 'fastify']
-import { type ChildProcess, execFileSync, fork } from 'node:child_process';
+// Variants: no CORS; "same headers, no logic", the control (corskit's own answers, decided once and
+// written as constants by a middleware, so what it costs over no CORS is the cost of carrying the
+// headers through the framework, paid by any CORS package); the framework's usual package; corskit.
+//
+// One framework at a time: its seven servers (the control at one allowlist size) start, each is warmed
+// on each request for --warmup-server seconds, then the repetitions run, interleaved (each runs every
+// cell of the framework once, in a rotated order), and the servers stop. So the rows that are compared
+// (corskit, the usual package, no CORS) are measured side by side, minutes apart at most, and no idle
+// server sits on the core. Reports medians and the range, and the ratios asked for by issue 12.
+//
+//   npm run bench:http [-- --duration 2 --reps 5 --pipelining 4 --connections 10 --filter 'fastify']
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
@@ -20,14 +29,25 @@ const opt = (name: string, dflt: string): string => {
   const i = args.indexOf(`--${name}`);
   return i === -1 ? dflt : (args[i + 1] ?? dflt);
 };
-const DURATION = Number(opt('duration', '1'));
+const DURATION = Number(opt('duration', '2'));
 const WARMUP = Number(opt('warmup', '0.3'));
-const REPS = Number(opt('reps', '3'));
+const SERVER_WARMUP = Number(opt('warmup-server', '1'));
+const REPS = Number(opt('reps', '5'));
 const CONNECTIONS = Number(opt('connections', '10'));
+// Four requests in flight per connection: with one, autocannon (one core, like the server) was the
+// bottleneck in some samples and not in others, and a server's CPU per request, which grows when it is
+// not kept busy (fewer requests per wake-up), varied 2× between samples of one cell (Fastify, no CORS:
+// 25.9–57.0 µs); with four, the server is the bottleneck and samples agree within a few %.
+const PIPELINING = Number(opt('pipelining', '4'));
 const FILTER = new RegExp(opt('filter', '.'));
+// Every thread of a server shares core 0, so V8's parallel GC helpers would only contend with the main
+// thread there: single-threaded GC does the same collection work on the main thread, counted once.
+const SERVER_FLAGS = ['--single-threaded-gc'];
 
 const FRAMEWORKS = ['node', 'express', 'fastify', 'koa', 'hono'] as const;
-const VARIANTS = ['none', 'peer', 'corskit'] as const;
+// 'headers' is the control: the same response headers as corskit's, written as constants with no CORS
+// logic (bench/http/server.ts); at one allowlist size only, since it reads no list.
+const VARIANTS = ['none', 'headers', 'peer', 'corskit'] as const;
 const SIZES = [1, 10_000] as const;
 const KINDS = ['actual allowed', 'preflight allowed', 'actual denied'] as const;
 const PEER: Record<(typeof FRAMEWORKS)[number], string> = {
@@ -53,7 +73,8 @@ const hasTaskset = (() => {
     return false;
   }
 })();
-if (hasTaskset) execFileSync('taskset', ['-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
+// -a: every thread (libuv's pool, V8's GC and compiler threads), not only the main one.
+if (hasTaskset) execFileSync('taskset', ['-a', '-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
 
 interface Server {
   readonly child: ChildProcess;
@@ -61,13 +82,19 @@ interface Server {
 }
 
 async function startServer(framework: string, variant: string, size: number): Promise<Server> {
-  const child = fork(`${ROOT}bench/http/server.ts`, [framework, variant, String(size)], {
-    cwd: ROOT,
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  if (hasTaskset && child.pid !== undefined)
-    execFileSync('taskset', ['-p', '-c', '0', String(child.pid)], { stdio: 'ignore' });
+  // Started under taskset, so that every thread the server ever makes inherits core 0.
+  const node = [
+    process.execPath,
+    ...SERVER_FLAGS,
+    '--import',
+    'tsx',
+    `${ROOT}bench/http/server.ts`,
+    framework,
+    variant,
+    String(size),
+  ];
+  const [command, ...rest] = hasTaskset ? ['taskset', '-c', '0', ...node] : node;
+  const child = spawn(command as string, rest, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (m: { port: number }) => resolve(m.port));
     child.once('exit', (code) => reject(new Error(`${framework}/${variant} exited with ${code}`)));
@@ -101,6 +128,7 @@ async function load(server: Server, kind: (typeof KINDS)[number], size: number, 
     method: fixture.method,
     headers: { ...fixture.headers, host: `127.0.0.1:${server.port}` },
     connections: CONNECTIONS,
+    pipelining: PIPELINING,
     duration: seconds,
   });
 }
@@ -133,25 +161,33 @@ async function main(): Promise<void> {
   const started = performance.now();
   const header = await machine();
   const cells: Cell[] = [];
-  const servers = new Map<string, Server>();
-  for (const framework of FRAMEWORKS)
-    for (const variant of VARIANTS)
-      for (const size of SIZES) {
-        if (!FILTER.test(`${framework} ${variant} N=${size}`)) continue;
-        servers.set(`${framework}/${variant}/${size}`, await startServer(framework, variant, size));
-        for (const kind of KINDS) cells.push({ framework, variant, size, kind, samples: [] });
+  for (const framework of FRAMEWORKS) {
+    const servers = new Map<string, Server>();
+    const group: Cell[] = [];
+    try {
+      for (const variant of VARIANTS)
+        for (const size of SIZES) {
+          if (variant === 'headers' && size !== 1) continue;
+          if (!FILTER.test(`${framework} ${variant} N=${size}`)) continue;
+          const server = await startServer(framework, variant, size);
+          servers.set(`${variant}/${size}`, server);
+          for (const kind of KINDS) {
+            await load(server, kind, size, SERVER_WARMUP);
+            group.push({ framework, variant, size, kind, samples: [] });
+          }
+        }
+      for (let r = 0; r < REPS; r++) {
+        for (let k = 0; k < group.length; k++) {
+          const cell = group[(k + r * 7) % group.length] as Cell;
+          const server = servers.get(`${cell.variant}/${cell.size}`) as Server;
+          cell.samples.push(await sample(server, cell.kind, cell.size));
+        }
       }
-  try {
-    for (let r = 0; r < REPS; r++) {
-      for (let k = 0; k < cells.length; k++) {
-        const cell = cells[(k + r * 7) % cells.length] as Cell;
-        const server = servers.get(`${cell.framework}/${cell.variant}/${cell.size}`) as Server;
-        cell.samples.push(await sample(server, cell.kind, cell.size));
-      }
-      process.stderr.write(`repetition ${r + 1}/${REPS} done\n`);
+    } finally {
+      for (const s of servers.values()) s.child.kill();
     }
-  } finally {
-    for (const s of servers.values()) s.child.kill();
+    cells.push(...group);
+    if (group.length > 0) process.stderr.write(`${LABEL[framework]}: ${REPS} repetitions done\n`);
   }
   report(cells, header, (performance.now() - started) / 1000);
 }
@@ -166,12 +202,12 @@ function report(cells: Cell[], header: string, seconds: number): void {
   const range = (c: Cell, f: (s: Sample) => number, digits: number): string =>
     `${med(c, f).toFixed(digits)} (${Math.min(...c.samples.map(f)).toFixed(digits)}–${Math.max(...c.samples.map(f)).toFixed(digits)})`;
   console.log(
-    `\n### HTTP (${header}; taskset ${hasTaskset ? 'server on core 0, autocannon on core 1' : 'not available'}; ${CONNECTIONS} connections, ${DURATION} s per sample after ${WARMUP} s warm-up, ${REPS} interleaved repetitions; run took ${Math.round(seconds)} s)\n`,
+    `\n### HTTP (${header}; taskset ${hasTaskset ? 'server on core 0, autocannon on core 1' : 'not available'}; ${CONNECTIONS} connections; each server warmed ${SERVER_WARMUP} s per request, then ${DURATION} s per sample after ${WARMUP} s warm-up, ${REPS} interleaved repetitions, one framework at a time; run took ${Math.round(seconds)} s)\n`,
   );
   console.log(
-    '| framework | origins | request | variant | req/s | p99 ms | server CPU µs/req | CPU vs package | req/s vs no CORS |',
+    "| framework | origins | request | variant | req/s | p99 ms | server CPU µs/req | CPU vs package | CPU over no CORS vs package's | req/s vs no CORS | req/s vs same headers |",
   );
-  console.log('|---|---:|---|---|---:|---:|---:|---:|---:|');
+  console.log('|---|---:|---|---|---:|---:|---:|---:|---:|---:|');
   const verdicts: string[] = [];
   for (const c of cells) {
     const peer = find(c, 'peer');
@@ -180,17 +216,49 @@ function report(cells: Cell[], header: string, seconds: number): void {
       c.variant === 'corskit' && peer
         ? (med(c, (s) => s.cpuPerRequest) / med(peer, (s) => s.cpuPerRequest)).toFixed(2)
         : '';
+    // The CORS work alone: (corskit − no CORS) / (package − no CORS); n/a when the package adds nothing.
+    const cpu = (x: Cell | undefined) => med(x, (s) => s.cpuPerRequest);
+    const overheadRatio =
+      c.variant === 'corskit' && peer && none && cpu(peer) - cpu(none) > 0
+        ? `${((cpu(c) - cpu(none)) / (cpu(peer) - cpu(none))).toFixed(2)}×`
+        : c.variant === 'corskit'
+          ? 'n/a'
+          : '';
     const rpsRatio =
       c.variant !== 'none' && none ? (med(c, (s) => s.rps) / med(none, (s) => s.rps)).toFixed(2) : '';
-    const name = c.variant === 'peer' ? PEER[c.framework] : c.variant === 'none' ? 'no CORS' : 'corskit';
-    console.log(
-      `| ${LABEL[c.framework]} | ${c.size.toLocaleString('en-US')} | ${c.kind} | ${name} | ${range(c, (s) => s.rps, 0)} | ${range(c, (s) => s.p99, 0)} | ${range(c, (s) => s.cpuPerRequest, 1)} | ${cpuRatio && `${cpuRatio}×`} | ${rpsRatio && `${rpsRatio}×`} |`,
+    const control = cells.find(
+      (x) => x.framework === c.framework && x.kind === c.kind && x.variant === 'headers',
     );
-    if (c.variant === 'corskit' && Number(cpuRatio) > 1)
-      verdicts.push(`CPU over package: ${LABEL[c.framework]} ${c.kind} N=${c.size}: ${cpuRatio}×`);
+    const controlRatio =
+      c.variant === 'corskit' && control
+        ? `${(med(c, (s) => s.rps) / med(control, (s) => s.rps)).toFixed(2)}×`
+        : '';
+    const name =
+      c.variant === 'peer'
+        ? PEER[c.framework]
+        : c.variant === 'none'
+          ? 'no CORS'
+          : c.variant === 'headers'
+            ? 'same headers, no logic'
+            : 'corskit';
+    console.log(
+      `| ${LABEL[c.framework]} | ${c.size.toLocaleString('en-US')} | ${c.kind} | ${name} | ${range(c, (s) => s.rps, 0)} | ${range(c, (s) => s.p99, 0)} | ${range(c, (s) => s.cpuPerRequest, 1)} | ${cpuRatio && `${cpuRatio}×`} | ${overheadRatio} | ${rpsRatio && `${rpsRatio}×`} | ${controlRatio} |`,
+    );
+    if (c.variant === 'corskit' && peer && Number(cpuRatio) > 1) {
+      const overlap =
+        Math.min(...c.samples.map((x) => x.cpuPerRequest)) <=
+        Math.max(...peer.samples.map((x) => x.cpuPerRequest));
+      verdicts.push(
+        `CPU over package: ${LABEL[c.framework]} ${c.kind} N=${c.size}: ${cpuRatio}×${overlap ? ' (the ranges overlap)' : ''}`,
+      );
+    }
     if (c.variant === 'corskit' && c.kind.startsWith('actual') && Number(rpsRatio) < 0.95)
       verdicts.push(
-        `throughput under 0.95× no CORS: ${LABEL[c.framework]} ${c.kind} N=${c.size}: ${rpsRatio}×`,
+        `throughput under 0.95× no CORS: ${LABEL[c.framework]} ${c.kind} N=${c.size}: ${rpsRatio}×${
+          control && none
+            ? `; the same headers with no logic: ${(med(control, (s) => s.rps) / med(none, (s) => s.rps)).toFixed(2)}×, corskit ${controlRatio} of that`
+            : ''
+        }`,
       );
   }
   console.log(

@@ -1,11 +1,20 @@
 // One HTTP server for the HTTP benchmark, run in its own process (pinned to one core by run.ts):
 //   node --import tsx bench/http/server.ts <framework> <variant> <origins>
-// framework: node | express | fastify | koa | hono; variant: none | peer | corskit. It listens on a
+// framework: node | express | fastify | koa | hono; variant: none | peer | corskit | headers. It listens on a
 // loopback port 0, sends {port} to its parent over IPC, and answers {cpu} (process.cpuUsage, µs) when
 // asked, so the parent can take the CPU time spent between two moments.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ALL_METHODS, ALLOWED_HEADERS, MAX_AGE, originList, REQUEST_PATH } from '../fixtures.js';
+import {
+  ALL_METHODS,
+  ALLOWED_HEADERS,
+  actualRequest,
+  DENIED_ORIGIN,
+  MAX_AGE,
+  originList,
+  preflightRequest,
+  REQUEST_PATH,
+} from '../fixtures.js';
 
 const [framework = 'node', variant = 'none', size = '1'] = process.argv.slice(2);
 const origins = originList(Number(size));
@@ -25,12 +34,44 @@ const peerNodeOptions = {
 };
 
 type Listener = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+
+/** The control variant "headers": the very headers corskit answers each benchmark request with, decided
+ *  once at startup and written as constants by a middleware with no CORS logic (one string comparison
+ *  tells the allowed origin from the denied one). What it costs over "no CORS" is the cost of carrying
+ *  those headers through the framework, which any CORS middleware pays. */
+interface Canned {
+  readonly preflight: [string, string][];
+  readonly allowed: [string, string][];
+  readonly denied: [string, string][];
+  readonly preflightStatus: number;
+}
+async function canned(): Promise<Canned> {
+  const { createCorsPolicy } = await built<typeof import('../../src/index.js')>('');
+  const policy = createCorsPolicy(corskitConfig);
+  const allowedOrigin = origins[origins.length - 1] as string;
+  const answer = (r: { method: string; headers: Record<string, string> }): [string, string][] => {
+    const d = policy.decide(r);
+    return [
+      ...d.headers.map(([n, v]) => [n, v] as [string, string]),
+      ...(d.vary.length > 0 ? [['Vary', d.vary.join(', ')] as [string, string]] : []),
+    ];
+  };
+  const pre = policy.decide(preflightRequest(allowedOrigin));
+  return {
+    preflight: answer(preflightRequest(allowedOrigin)),
+    allowed: answer(actualRequest(allowedOrigin)),
+    denied: answer(actualRequest(DENIED_ORIGIN)),
+    preflightStatus: pre.status ?? 204,
+  };
+}
+const cannedFor = (c: Canned, method: string | undefined, origin: unknown): [string, string][] =>
+  method === 'OPTIONS' ? c.preflight : origin === DENIED_ORIGIN ? c.denied : c.allowed;
 type Mw = (req: http.IncomingMessage, res: http.ServerResponse, next: () => void) => void;
 
 /** An adapter of the built package, loaded by name as users load it (the bundles of dist/bundle); typed
  *  from the sources, so that type-checking the benchmarks needs no build. */
 async function built<T>(subpath: string): Promise<T> {
-  return (await import(`corskit/${subpath}`)) as T;
+  return (await import(subpath === '' ? 'corskit' : `corskit/${subpath}`)) as T;
 }
 
 async function listener(): Promise<Listener | http.Server> {
@@ -43,6 +84,16 @@ async function listener(): Promise<Listener | http.Server> {
         } else res.end('ok');
       };
       if (variant === 'none') return ok;
+      if (variant === 'headers') {
+        const c = await canned();
+        return (req, res) => {
+          for (const [n, v] of cannedFor(c, req.method, req.headers.origin)) res.setHeader(n, v);
+          if (req.method === 'OPTIONS') {
+            res.statusCode = c.preflightStatus;
+            res.end();
+          } else res.end('ok');
+        };
+      }
       const mw: Mw =
         variant === 'peer'
           ? ((await import('cors')).default(peerNodeOptions) as Mw)
@@ -56,6 +107,14 @@ async function listener(): Promise<Listener | http.Server> {
       if (variant === 'peer') app.use((await import('cors')).default(peerNodeOptions));
       if (variant === 'corskit')
         app.use((await built<typeof import('../../src/adapters/express.js')>('express')).cors(corskitConfig));
+      if (variant === 'headers') {
+        const c = await canned();
+        app.use((req, res, next) => {
+          for (const [n, v] of cannedFor(c, req.method, req.headers.origin)) res.setHeader(n, v);
+          if (req.method === 'OPTIONS') res.status(c.preflightStatus).end();
+          else next();
+        });
+      }
       if (variant === 'none') app.options(REQUEST_PATH, (_req, res) => void res.sendStatus(204));
       app.get(REQUEST_PATH, (_req, res) => void res.send('ok'));
       return app as unknown as Listener;
@@ -68,6 +127,15 @@ async function listener(): Promise<Listener | http.Server> {
         await app.register(
           (await built<typeof import('../../src/adapters/fastify.js')>('fastify')).cors(corskitConfig),
         );
+      if (variant === 'headers') {
+        const c = await canned();
+        app.addHook('onRequest', (req, reply, done) => {
+          for (const [n, v] of cannedFor(c, req.method, req.headers.origin)) reply.header(n, v);
+          if (req.method === 'OPTIONS') reply.code(c.preflightStatus).send();
+          else done();
+        });
+        app.options(REQUEST_PATH, (_req, reply) => void reply.code(204).send());
+      }
       if (variant === 'none') app.options(REQUEST_PATH, (_req, reply) => void reply.code(204).send());
       app.get(REQUEST_PATH, (_req, reply) => void reply.send('ok'));
       await app.ready();
@@ -93,6 +161,17 @@ async function listener(): Promise<Listener | http.Server> {
       }
       if (variant === 'corskit')
         app.use((await built<typeof import('../../src/adapters/koa.js')>('koa')).cors(corskitConfig));
+      if (variant === 'headers') {
+        const c = await canned();
+        app.use((ctx, next) => {
+          for (const [n, v] of cannedFor(c, ctx.method, ctx.req.headers.origin)) ctx.set(n, v);
+          if (ctx.method === 'OPTIONS') {
+            ctx.status = c.preflightStatus;
+            return;
+          }
+          return next();
+        });
+      }
       app.use((ctx) => {
         if (ctx.method === 'OPTIONS') ctx.status = 204;
         else ctx.body = 'ok';
@@ -117,6 +196,14 @@ async function listener(): Promise<Listener | http.Server> {
       }
       if (variant === 'corskit')
         app.use((await built<typeof import('../../src/adapters/hono.js')>('hono')).cors(corskitConfig));
+      if (variant === 'headers') {
+        const k = await canned();
+        app.use(async (c, next) => {
+          for (const [n, v] of cannedFor(k, c.req.method, c.req.raw.headers.get('origin'))) c.header(n, v);
+          if (c.req.method === 'OPTIONS') return c.body(null, k.preflightStatus as 204);
+          await next();
+        });
+      }
       if (variant === 'none') app.options(REQUEST_PATH, (c) => c.body(null, 204));
       app.get(REQUEST_PATH, (c) => c.text('ok'));
       return getRequestListener(app.fetch) as unknown as Listener;

@@ -59,15 +59,16 @@ export function withCors(
 
 function finish(decision: CorsDecision, res: ServerResponse, next: NodeNext): void {
   for (const [name, value] of decision.headers) res.setHeader(name, value);
-  if (decision.vary.length > 0) {
-    const vary = appendVary(res.getHeader('Vary'), decision.vary);
-    res.setHeader('Vary', vary);
-    appendVaryOnWrite(res, decision.vary, vary);
-  }
+  const vary = decision.vary.length > 0 ? appendVary(res.getHeader('Vary'), decision.vary) : null;
+  if (vary !== null) res.setHeader('Vary', vary);
   if (decision.kind === 'preflight') {
+    // Answered here and now: no application code runs before the headers are written.
     res.statusCode = decision.status ?? 204;
     res.end();
-  } else next();
+    return;
+  }
+  if (vary !== null) appendVaryOnWrite(res, decision.vary, vary);
+  next();
 }
 
 /** The application may replace Vary after we set it (res.setHeader, or a headers object given to
