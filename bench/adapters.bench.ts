@@ -16,7 +16,7 @@
 // Response and Headers) pay for their collections on the main thread, where they are counted once,
 // instead of on V8's helper threads, whose CPU time is counted too but varied 2× between rounds.
 //
-//   npx tsx bench/adapters.bench.ts [filter-regexp] [--sample-ms 20] [--rounds 15]   (npm run bench:adapters)
+//   npx tsx bench/adapters.bench.ts [filter-regexp] [--sample-ms 50] [--rounds 21]   (npm run bench:adapters)
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
 import { Socket } from 'node:net';
@@ -52,8 +52,8 @@ const option = (name: string, dflt: number): number => {
   return i === -1 ? dflt : Number(argv[i + 1]);
 };
 const filter = new RegExp(argv.find((a, i) => !a.startsWith('--') && !argv[i - 1]?.startsWith('--')) ?? '.');
-const SAMPLE_MS = option('sample-ms', 20);
-const ROUNDS = option('rounds', 15);
+const SAMPLE_MS = option('sample-ms', 50);
+const ROUNDS = option('rounds', 21);
 const SIZES = [1, 10_000, 100_000] as const;
 type Kase = 'actual allowed' | 'preflight allowed' | 'actual denied';
 const KASES: readonly Kase[] = ['actual allowed', 'preflight allowed', 'actual denied'];
