@@ -6,13 +6,28 @@
 //
 //   npx tsx bench/startup.bench.ts [rounds]      (npm run bench:startup)
 import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { machine, median } from './harness.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const ROUNDS = Number(process.argv[2] ?? 15);
 
-const TARGETS: readonly { name: string; code: string }[] = [
+// An empty ES module file, imported by path and through a package's `exports`: what Node's loader costs
+// before any of a package's own code runs.
+const EMPTY = mkdtempSync(join(tmpdir(), 'corskit-startup-'));
+mkdirSync(join(EMPTY, 'node_modules/empty-package'), { recursive: true });
+writeFileSync(join(EMPTY, 'package.json'), '{"type":"module"}');
+writeFileSync(
+  join(EMPTY, 'node_modules/empty-package/package.json'),
+  '{"name":"empty-package","type":"module","exports":{"./sub":"./empty.js"}}',
+);
+writeFileSync(join(EMPTY, 'node_modules/empty-package/empty.js'), 'export default 1;\n');
+process.on('exit', () => rmSync(EMPTY, { recursive: true, force: true }));
+
+const TARGETS: readonly { name: string; code: string; cwd?: string }[] = [
   { name: "require('cors') (baseline)", code: "createRequire(import.meta.url)('cors')" },
   {
     name: "import('cors') (the same package through import(): what a file import() costs in ESM)",
@@ -25,6 +40,16 @@ const TARGETS: readonly { name: string; code: string }[] = [
   {
     name: 'import() of an empty ES module (the ESM loader alone)',
     code: "await import('data:text/javascript,export default 1')",
+  },
+  {
+    name: 'import() of an empty ES module file',
+    code: "await import('./node_modules/empty-package/empty.js')",
+    cwd: EMPTY,
+  },
+  {
+    name: "import() of an empty ES module file through a package's exports ('empty-package/sub')",
+    code: "await import('empty-package/sub')",
+    cwd: EMPTY,
   },
   { name: "import('corskit')", code: "await import('corskit')" },
   { name: "import('corskit/express')", code: "await import('corskit/express')" },
@@ -49,14 +74,14 @@ interface Sample {
   rss: number;
 }
 
-function runOnce(code: string): Sample {
+function runOnce(code: string, cwd = ROOT): Sample {
   const script = `import { createRequire } from 'node:module';
 const rss0 = process.memoryUsage.rss(); const c0 = process.cpuUsage(); const t0 = performance.now();
 ${code};
 const t1 = performance.now(); const c1 = process.cpuUsage(c0); const rss1 = process.memoryUsage.rss();
 console.log(JSON.stringify({ cpu: (c1.user + c1.system) / 1000, wall: t1 - t0, rss: (rss1 - rss0) / 1048576 }));`;
   const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], {
-    cwd: ROOT,
+    cwd,
     encoding: 'utf8',
   });
   return JSON.parse(out.trim()) as Sample;
@@ -66,7 +91,7 @@ const samples = TARGETS.map(() => [] as Sample[]);
 for (let r = 0; r < ROUNDS; r++) {
   for (let k = 0; k < TARGETS.length; k++) {
     const i = (k + r) % TARGETS.length;
-    (samples[i] as Sample[]).push(runOnce((TARGETS[i] as { code: string }).code));
+    (samples[i] as Sample[]).push(runOnce((TARGETS[i] as { code: string }).code, TARGETS[i]?.cwd));
   }
 }
 

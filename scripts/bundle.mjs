@@ -17,7 +17,7 @@
 //    through. Barrels (index.js files) are never part of core.js, so an entry point's `export *` of one
 //    re-exports that barrel's names, not all of core.js.
 // Dependencies stay external; the CLI and the UI server keep using tsc's files.
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
@@ -62,8 +62,10 @@ const core = Object.keys(reach.metafile.inputs)
 
 // core.js exports every name of every core module, so each name must mean one thing.
 const owner = new Map();
+const namesOf = new Map(); // core module -> the names it exports
 for (const file of core) {
   const mod = await import(pathToFileURL(file).href);
+  namesOf.set(file, Object.keys(mod));
   for (const [name, value] of Object.entries(mod)) {
     const seen = owner.get(name);
     if (seen !== undefined && seen.value !== value)
@@ -71,6 +73,7 @@ for (const file of core) {
     owner.set(name, { file, value });
   }
 }
+rmSync(OUT, { recursive: true, force: true }); // chunk names carry hashes: no stale files
 await build({
   ...common,
   stdin: { contents: core.map((f) => `export * from ${JSON.stringify(f)};`).join('\n'), resolveDir: ROOT },
@@ -81,8 +84,6 @@ await build({
 // 2. The entry points, each core module replaced by a module of the same names re-exported from
 //    ./core.js (every output file sits beside it). The names are spelled out, not `export *`, so that
 //    esbuild can follow a barrel's `export *` through them.
-const namesOf = new Map();
-for (const [name, { file }] of owner) namesOf.set(file, [...(namesOf.get(file) ?? []), name]);
 const useCore = {
   name: 'corskit-core',
   setup(b) {
@@ -90,7 +91,7 @@ const useCore = {
       if (args.namespace === 'corskit-core') return { path: './core.js', external: true };
       const file = resolve(args.resolveDir, args.path);
       // A path relative to the package, so that the bundle's comments name no machine's folders.
-      return core.includes(file) ? { path: relative(ROOT, file), namespace: 'corskit-core' } : undefined;
+      return namesOf.has(file) ? { path: relative(ROOT, file), namespace: 'corskit-core' } : undefined;
     });
     b.onLoad({ filter: /.*/, namespace: 'corskit-core' }, (args) => ({
       contents: `export { ${(namesOf.get(resolve(ROOT, args.path)) ?? []).join(', ')} } from './core.js';`,

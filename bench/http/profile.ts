@@ -1,9 +1,14 @@
-// Where a server's CPU goes under load: runs one server of the HTTP benchmark with `node --cpu-prof`,
-// loads it with autocannon, then summarizes the profile: self time by function and by package.
+// Where a server's CPU goes under load, variant beside variant: for one framework and one request, runs
+// the HTTP benchmark's server (bench/http/server.ts) once per variant under `node --cpu-prof`, pinned to
+// core 0 with single-threaded GC as in bench/http/run.ts, loads it with autocannon from core 1, and
+// prints the self time per request of the functions that differ most between the variants. Comparing
+// "no CORS" with "headers" (corskit's own answers written as constants, no CORS logic) names the
+// framework calls that carrying CORS headers costs; comparing "headers" with "corskit" shows what
+// corskit's code adds on top.
 //
-//   npx tsx bench/http/profile.ts <framework> <variant> [request] [seconds]
-//   e.g. npx tsx bench/http/profile.ts hono corskit 'actual allowed' 5
-import { fork } from 'node:child_process';
+//   npx tsx bench/http/profile.ts <framework> [request] [seconds] [variants]
+//   e.g. npx tsx bench/http/profile.ts hono 'actual allowed' 5 none,headers,corskit
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,81 +17,119 @@ import autocannon from 'autocannon';
 import { actualRequest, DENIED_ORIGIN, originList, preflightRequest, REQUEST_PATH } from '../fixtures.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const [framework = 'hono', variant = 'corskit', kind = 'actual allowed', seconds = '5'] =
+const [framework = 'hono', kind = 'actual allowed', seconds = '5', list = 'none,headers,peer,corskit'] =
   process.argv.slice(2);
-const dir = mkdtempSync(join(tmpdir(), 'corskit-prof-'));
-const forked = performance.now();
-const child = fork(`${ROOT}bench/http/server.ts`, [framework, variant, '1'], {
-  cwd: ROOT,
-  execArgv: ['--import', 'tsx', '--cpu-prof', `--cpu-prof-dir=${dir}`],
-  stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-});
-const port = await new Promise<number>((resolve) =>
-  child.once('message', (m: { port: number }) => resolve(m.port)),
-);
-// Samples before the load starts (process start-up, module loading under tsx) are left out.
-const skipMs = performance.now() - forked + 100;
-const allowed = originList(1)[0] as string;
-const fixture =
-  kind === 'preflight allowed'
-    ? preflightRequest(allowed)
-    : actualRequest(kind === 'actual denied' ? DENIED_ORIGIN : allowed);
-const result = await autocannon({
-  url: `http://127.0.0.1:${port}${REQUEST_PATH}`,
-  method: fixture.method,
-  headers: { ...fixture.headers, host: `127.0.0.1:${port}` },
-  connections: 10,
-  duration: Number(seconds),
-});
-await new Promise<void>((resolve) => {
-  child.once('exit', () => resolve());
-  child.disconnect();
-});
+const variants = list.split(',');
 
-interface Node {
+const hasTaskset = (() => {
+  try {
+    execFileSync('taskset', ['-a', '-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+interface ProfileNode {
   id: number;
   callFrame: { functionName: string; url: string; lineNumber: number };
-  children?: number[];
 }
-const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
-if (file === undefined) throw new Error('no profile written');
-const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
-  nodes: Node[];
-  samples: number[];
-  timeDeltas: number[];
-};
-rmSync(dir, { recursive: true, force: true });
-const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-const where = (url: string): string => {
+
+/** Self time (µs) per request by function, and the requests answered, for one variant. */
+async function profileOf(variant: string): Promise<{ perRequest: Map<string, number>; requests: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'corskit-prof-'));
+  const node = [
+    process.execPath,
+    '--single-threaded-gc',
+    '--import',
+    'tsx',
+    '--cpu-prof',
+    `--cpu-prof-dir=${dir}`,
+    `${ROOT}bench/http/server.ts`,
+    framework,
+    variant,
+    '1',
+  ];
+  const [command, ...rest] = hasTaskset ? ['taskset', '-c', '0', ...node] : node;
+  const started = performance.now();
+  const child = spawn(command as string, rest, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const port = await new Promise<number>((resolve) =>
+    child.once('message', (m: { port: number }) => resolve(m.port)),
+  );
+  const allowed = originList(1)[0] as string;
+  const fixture =
+    kind === 'preflight allowed'
+      ? preflightRequest(allowed)
+      : actualRequest(kind === 'actual denied' ? DENIED_ORIGIN : allowed);
+  const load = (duration: number) =>
+    autocannon({
+      url: `http://127.0.0.1:${port}${REQUEST_PATH}`,
+      method: fixture.method,
+      headers: { ...fixture.headers, host: `127.0.0.1:${port}` },
+      connections: 10,
+      pipelining: 4,
+      duration,
+    });
+  await load(1); // warm-up, left out of the profile below
+  const from = performance.now() - started;
+  const result = await load(Number(seconds));
+  const to = performance.now() - started;
+  await new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.disconnect();
+  });
+  const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
+  if (file === undefined) throw new Error('no profile written');
+  const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
+    nodes: ProfileNode[];
+    samples: number[];
+    timeDeltas: number[];
+  };
+  rmSync(dir, { recursive: true, force: true });
+  // The profile's clock starts with the process, a little before `started`: samples are kept from the
+  // end of the warm-up to the end of the load (within a few ms).
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<string, number>();
+  let clock = 0;
+  profile.samples.forEach((id, i) => {
+    const dt = profile.timeDeltas[i] ?? 0;
+    clock += dt / 1000;
+    const n = byId.get(id) as ProfileNode;
+    if (clock < from || clock > to || n.callFrame.functionName === '(idle)') return;
+    const name = `${n.callFrame.functionName || '(anonymous)'} (${where(n.callFrame.url)})`;
+    self.set(name, (self.get(name) ?? 0) + dt);
+  });
+  const requests = result.requests.total;
+  return { perRequest: new Map([...self].map(([k, v]) => [k, v / requests])), requests };
+}
+
+function where(url: string): string {
   const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (m) return m[1] as string;
   if (url.includes('/dist/')) return 'corskit';
-  if (url.startsWith('node:')) return 'node core';
-  return url === '' ? '(vm: gc, idle, native)' : 'other';
+  if (url.includes('/bench/')) return 'benchmark server';
+  if (url.startsWith('node:')) return url.slice(5);
+  return url === '' ? 'native' : 'other';
+}
+
+const results = new Map<string, { perRequest: Map<string, number>; requests: number }>();
+for (const v of variants) results.set(v, await profileOf(v));
+const names = new Set<string>();
+for (const r of results.values()) for (const k of r.perRequest.keys()) names.add(k);
+const at = (v: string, name: string) => results.get(v)?.perRequest.get(name) ?? 0;
+const spread = (name: string) => {
+  const xs = variants.map((v) => at(v, name));
+  return Math.max(...xs) - Math.min(...xs);
 };
-const selfByFunction = new Map<string, number>();
-const selfByPackage = new Map<string, number>();
-let total = 0;
-let elapsed = 0;
-profile.samples.forEach((id, i) => {
-  const n = byId.get(id) as Node;
-  const dt = profile.timeDeltas[i] ?? 0;
-  elapsed += dt / 1000;
-  if (elapsed < skipMs || n.callFrame.functionName === '(idle)') return;
-  total += dt;
-  const pkg = where(n.callFrame.url);
-  const fn = `${n.callFrame.functionName || '(anonymous)'} (${pkg}${n.callFrame.url ? `:${n.callFrame.lineNumber + 1}` : ''})`;
-  selfByFunction.set(fn, (selfByFunction.get(fn) ?? 0) + dt);
-  selfByPackage.set(pkg, (selfByPackage.get(pkg) ?? 0) + dt);
-});
-const top = (m: Map<string, number>, k: number) =>
-  [...m]
-    .sort((a, b) => b[1] - a[1])
-    .slice(0, k)
-    .map(([name, t]) => `| ${name} | ${((t / total) * 100).toFixed(1)}% |`)
-    .join('\n');
+const rows = [...names].sort((a, b) => spread(b) - spread(a)).slice(0, 15);
+const totals = variants.map((v) => [...(results.get(v)?.perRequest.values() ?? [])].reduce((a, b) => a + b, 0));
 console.log(
-  `\n#### Profile: ${framework}, ${variant}, ${kind} (${result.requests.total} requests in ${seconds} s; ${(total / 1000).toFixed(0)} ms of busy CPU)\n`,
+  `\n#### Profile: ${framework}, ${kind} (${seconds} s per variant; main-thread self time per request, µs)\n`,
 );
-console.log(`| package | self time |\n|---|---:|\n${top(selfByPackage, 10)}\n`);
-console.log(`| function | self time |\n|---|---:|\n${top(selfByFunction, 15)}`);
+console.log(`| function (where) | ${variants.join(' | ')} |`);
+console.log(`|---|${variants.map(() => '---:').join('|')}|`);
+console.log(`| **all (busy main thread)** | ${totals.map((t) => `**${t.toFixed(2)}**`).join(' | ')} |`);
+for (const name of rows) console.log(`| ${name} | ${variants.map((v) => at(v, name).toFixed(2)).join(' | ')} |`);
+console.log(
+  `\nRequests answered: ${variants.map((v) => `${v} ${results.get(v)?.requests.toLocaleString('en-US')}`).join(', ')}.`,
+);

@@ -202,7 +202,7 @@ function report(cells: Cell[], header: string, seconds: number): void {
   const range = (c: Cell, f: (s: Sample) => number, digits: number): string =>
     `${med(c, f).toFixed(digits)} (${Math.min(...c.samples.map(f)).toFixed(digits)}–${Math.max(...c.samples.map(f)).toFixed(digits)})`;
   console.log(
-    `\n### HTTP (${header}; taskset ${hasTaskset ? 'server on core 0, autocannon on core 1' : 'not available'}; ${CONNECTIONS} connections; each server warmed ${SERVER_WARMUP} s per request, then ${DURATION} s per sample after ${WARMUP} s warm-up, ${REPS} interleaved repetitions, one framework at a time; run took ${Math.round(seconds)} s)\n`,
+    `\n### HTTP (${header}; taskset ${hasTaskset ? 'server on core 0, autocannon on core 1' : 'not available'}; ${CONNECTIONS} connections × ${PIPELINING} requests in flight; single-threaded GC; each server warmed ${SERVER_WARMUP} s per request, then ${DURATION} s per sample after ${WARMUP} s warm-up, ${REPS} interleaved repetitions, one framework at a time; run took ${Math.round(seconds)} s)\n`,
   );
   console.log(
     "| framework | origins | request | variant | req/s | p99 ms | server CPU µs/req | CPU vs package | CPU over no CORS vs package's | req/s vs no CORS | req/s vs same headers |",

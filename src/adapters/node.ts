@@ -71,23 +71,74 @@ function finish(decision: CorsDecision, res: ServerResponse, next: NodeNext): vo
   next();
 }
 
+/** What the Vary guard re-appends, and the value we wrote, per response. */
+interface VaryGuard {
+  readonly tokens: readonly string[];
+  readonly written: string;
+}
+const varyGuards = new WeakMap<ServerResponse, VaryGuard>();
+/** Prototypes whose writeHead is the guard (see appendVaryOnWrite). */
+const guardedPrototypes = new WeakSet<object>();
+
 /** The application may replace Vary after we set it (res.setHeader, or a headers object given to
  *  writeHead): append our tokens again at the moment the headers are written. */
 function appendVaryOnWrite(res: ServerResponse, tokens: readonly string[], written: string): void {
+  // Express gives every response its app's own prototype, and on such an object any property store
+  // takes V8's slow path: about 3.5 µs, where it costs 0.05 µs on a plain ServerResponse. So where the
+  // response's prototypes below node's ServerResponse.prototype exist (Express's, shared by all its apps
+  // and sub-apps), the guard is installed once on the highest of them and finds its state in a WeakMap;
+  // on a plain response it wraps the response's own writeHead, leaving node's prototype alone.
+  if (guardedPrototypeOf(res) !== null) {
+    const before = varyGuards.get(res);
+    varyGuards.set(res, { tokens: before === undefined ? tokens : [...before.tokens, ...tokens], written });
+    return;
+  }
   const writeHead = res.writeHead;
   res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
-    if (!this.headersSent) {
-      // Usually still the value we wrote: then there is nothing to parse again.
-      const current = this.getHeader('Vary');
-      if (current !== written) this.setHeader('Vary', appendVary(current, tokens));
-    }
-    const last = args.length - 1;
-    const headers = args[last];
-    if (last > 0 && typeof headers === 'object' && headers !== null && !Array.isArray(headers)) {
-      args[last] = withVary(headers as OutgoingHttpHeaders, tokens);
-    }
+    reappendVary(this, args, tokens, written);
     return writeHead.apply(this, args as Parameters<ServerResponse['writeHead']>);
   } as ServerResponse['writeHead'];
+}
+
+/** The prototype of `res` that carries the guard, installing it on first use; null for a response whose
+ *  own prototype defines writeHead (node's ServerResponse.prototype). */
+function guardedPrototypeOf(res: ServerResponse): object | null {
+  let below: object | null = null;
+  for (let p = Object.getPrototypeOf(res) as object | null; p !== null; p = Object.getPrototypeOf(p)) {
+    if (guardedPrototypes.has(p)) return p;
+    if (Object.hasOwn(p, 'writeHead')) break;
+    below = p;
+  }
+  if (below !== null) guardPrototype(below as ServerResponse);
+  return below;
+}
+
+function guardPrototype(proto: ServerResponse): void {
+  const writeHead = proto.writeHead; // inherited from node's ServerResponse.prototype
+  proto.writeHead = function (this: ServerResponse, ...args: unknown[]) {
+    const guard = varyGuards.get(this);
+    if (guard !== undefined) reappendVary(this, args, guard.tokens, guard.written);
+    return writeHead.apply(this, args as Parameters<ServerResponse['writeHead']>);
+  } as ServerResponse['writeHead'];
+  guardedPrototypes.add(proto);
+}
+
+function reappendVary(
+  res: ServerResponse,
+  args: unknown[],
+  tokens: readonly string[],
+  written: string,
+): void {
+  if (!res.headersSent) {
+    // Usually still the value we wrote: then there is nothing to parse again.
+    const current = res.getHeader('Vary');
+    if (current !== written) res.setHeader('Vary', appendVary(current, tokens));
+  }
+  const last = args.length - 1;
+  const headers = args[last];
+  if (last > 0 && typeof headers === 'object' && headers !== null && !Array.isArray(headers)) {
+    args[last] = withVary(headers as OutgoingHttpHeaders, tokens);
+  }
 }
 
 function withVary(headers: OutgoingHttpHeaders, tokens: readonly string[]): OutgoingHttpHeaders {

@@ -50,4 +50,33 @@ describe('express: specifics', () => {
       await served.close();
     }
   });
+
+  // The Vary guard lives on Express's response prototype (src/adapters/node.ts): it must still run when
+  // a sub-app passes the request back to its parent, which restores the parent app's prototype, and it
+  // must leave responses corskit never saw alone.
+  it('re-appends Vary after a sub-app hands the request back to its parent, and only where it set it', async () => {
+    const app = express();
+    const sub = express();
+    sub.use(cors(config));
+    app.use('/sub', sub);
+    app.get('/sub/parent', (_req, res) => {
+      res.setHeader('Vary', 'Accept-Language');
+      res.send('parent');
+    });
+    app.get('/plain', (_req, res) => {
+      res.setHeader('Vary', 'Accept-Language');
+      res.send('plain');
+    });
+    const served = await listen(http.createServer(app));
+    try {
+      const back = await fetch(`${served.url}/sub/parent`, { headers: { Origin: ALLOWED } });
+      expect(await back.text()).toBe('parent');
+      expect(back.headers.get('access-control-allow-origin')).toBe(ALLOWED);
+      expect(varyTokens(back)).toEqual(['Accept-Language', 'Origin']);
+      const plain = await fetch(`${served.url}/plain`, { headers: { Origin: ALLOWED } });
+      expect(varyTokens(plain)).toEqual(['Accept-Language']);
+    } finally {
+      await served.close();
+    }
+  });
 });
