@@ -122,14 +122,17 @@ const spread = (name: string) => {
   return Math.max(...xs) - Math.min(...xs);
 };
 const rows = [...names].sort((a, b) => spread(b) - spread(a)).slice(0, 15);
-const totals = variants.map((v) => [...(results.get(v)?.perRequest.values() ?? [])].reduce((a, b) => a + b, 0));
+const totals = variants.map((v) =>
+  [...(results.get(v)?.perRequest.values() ?? [])].reduce((a, b) => a + b, 0),
+);
 console.log(
   `\n#### Profile: ${framework}, ${kind} (${seconds} s per variant; main-thread self time per request, µs)\n`,
 );
 console.log(`| function (where) | ${variants.join(' | ')} |`);
 console.log(`|---|${variants.map(() => '---:').join('|')}|`);
 console.log(`| **all (busy main thread)** | ${totals.map((t) => `**${t.toFixed(2)}**`).join(' | ')} |`);
-for (const name of rows) console.log(`| ${name} | ${variants.map((v) => at(v, name).toFixed(2)).join(' | ')} |`);
+for (const name of rows)
+  console.log(`| ${name} | ${variants.map((v) => at(v, name).toFixed(2)).join(' | ')} |`);
 console.log(
   `\nRequests answered: ${variants.map((v) => `${v} ${results.get(v)?.requests.toLocaleString('en-US')}`).join(', ')}.`,
 );
