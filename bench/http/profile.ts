@@ -8,27 +8,15 @@
 //
 //   npx tsx bench/http/profile.ts <framework> [request] [seconds] [variants]
 //   e.g. npx tsx bench/http/profile.ts hono 'actual allowed' 5 none,headers,corskit
-import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
-import { actualRequest, DENIED_ORIGIN, originList, preflightRequest, REQUEST_PATH } from '../fixtures.js';
+import { type Kind, load, pinLoadGenerator, startServer } from './servers.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const [framework = 'hono', kind = 'actual allowed', seconds = '5', list = 'none,headers,peer,corskit'] =
   process.argv.slice(2);
 const variants = list.split(',');
-
-const hasTaskset = (() => {
-  try {
-    execFileSync('taskset', ['-a', '-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
+pinLoadGenerator();
 
 interface ProfileNode {
   id: number;
@@ -38,41 +26,13 @@ interface ProfileNode {
 /** Self time (µs) per request by function, and the requests answered, for one variant. */
 async function profileOf(variant: string): Promise<{ perRequest: Map<string, number>; requests: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'corskit-prof-'));
-  const node = [
-    process.execPath,
-    '--single-threaded-gc',
-    '--import',
-    'tsx',
-    '--cpu-prof',
-    `--cpu-prof-dir=${dir}`,
-    `${ROOT}bench/http/server.ts`,
-    framework,
-    variant,
-    '1',
-  ];
-  const [command, ...rest] = hasTaskset ? ['taskset', '-c', '0', ...node] : node;
   const started = performance.now();
-  const child = spawn(command as string, rest, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const port = await new Promise<number>((resolve) =>
-    child.once('message', (m: { port: number }) => resolve(m.port)),
-  );
-  const allowed = originList(1)[0] as string;
-  const fixture =
-    kind === 'preflight allowed'
-      ? preflightRequest(allowed)
-      : actualRequest(kind === 'actual denied' ? DENIED_ORIGIN : allowed);
-  const load = (duration: number) =>
-    autocannon({
-      url: `http://127.0.0.1:${port}${REQUEST_PATH}`,
-      method: fixture.method,
-      headers: { ...fixture.headers, host: `127.0.0.1:${port}` },
-      connections: 10,
-      pipelining: 4,
-      duration,
-    });
-  await load(1); // warm-up, left out of the profile below
+  const server = await startServer(framework, variant, 1, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+  const child = server.child;
+  const options = { connections: 10, pipelining: 4 };
+  await load(server, kind as Kind, 1, { ...options, seconds: 1 }); // warm-up, left out of the profile below
   const from = performance.now() - started;
-  const result = await load(Number(seconds));
+  const result = await load(server, kind as Kind, 1, { ...options, seconds: Number(seconds) });
   const to = performance.now() - started;
   await new Promise<void>((resolve) => {
     child.once('exit', () => resolve());

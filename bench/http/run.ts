@@ -16,14 +16,19 @@
 // server sits on the core. Reports medians and the range, and the ratios asked for by issue 12.
 //
 //   npm run bench:http [-- --duration 2 --reps 5 --pipelining 4 --connections 10 --filter 'fastify']
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import autocannon from 'autocannon';
-import { actualRequest, DENIED_ORIGIN, originList, preflightRequest, REQUEST_PATH } from '../fixtures.js';
 import { machine, median } from '../harness.js';
+import {
+  hasTaskset,
+  KINDS,
+  type Kind,
+  load,
+  pinLoadGenerator,
+  ROOT,
+  type Server,
+  startServer,
+} from './servers.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: string): string => {
   const i = args.indexOf(`--${name}`);
@@ -40,16 +45,11 @@ const CONNECTIONS = Number(opt('connections', '10'));
 // 25.9–57.0 µs); with four, the server is the bottleneck and samples agree within a few %.
 const PIPELINING = Number(opt('pipelining', '4'));
 const FILTER = new RegExp(opt('filter', '.'));
-// Every thread of a server shares core 0, so V8's parallel GC helpers would only contend with the main
-// thread there: single-threaded GC does the same collection work on the main thread, counted once.
-const SERVER_FLAGS = ['--single-threaded-gc'];
-
 const FRAMEWORKS = ['node', 'express', 'fastify', 'koa', 'hono'] as const;
 // 'headers' is the control: the same response headers as corskit's, written as constants with no CORS
 // logic (bench/http/server.ts); at one allowlist size only, since it reads no list.
 const VARIANTS = ['none', 'headers', 'peer', 'corskit'] as const;
 const SIZES = [1, 10_000] as const;
-const KINDS = ['actual allowed', 'preflight allowed', 'actual denied'] as const;
 const PEER: Record<(typeof FRAMEWORKS)[number], string> = {
   node: 'cors',
   express: 'cors',
@@ -65,42 +65,7 @@ const LABEL: Record<(typeof FRAMEWORKS)[number], string> = {
   hono: 'Hono 4',
 };
 
-const hasTaskset = (() => {
-  try {
-    execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-// -a: every thread (libuv's pool, V8's GC and compiler threads), not only the main one.
-if (hasTaskset) execFileSync('taskset', ['-a', '-p', '-c', '1', String(process.pid)], { stdio: 'ignore' });
-
-interface Server {
-  readonly child: ChildProcess;
-  readonly port: number;
-}
-
-async function startServer(framework: string, variant: string, size: number): Promise<Server> {
-  // Started under taskset, so that every thread the server ever makes inherits core 0.
-  const node = [
-    process.execPath,
-    ...SERVER_FLAGS,
-    '--import',
-    'tsx',
-    `${ROOT}bench/http/server.ts`,
-    framework,
-    variant,
-    String(size),
-  ];
-  const [command, ...rest] = hasTaskset ? ['taskset', '-c', '0', ...node] : node;
-  const child = spawn(command as string, rest, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const port = await new Promise<number>((resolve, reject) => {
-    child.once('message', (m: { port: number }) => resolve(m.port));
-    child.once('exit', (code) => reject(new Error(`${framework}/${variant} exited with ${code}`)));
-  });
-  return { child, port };
-}
+pinLoadGenerator();
 
 function cpuOf(server: Server): Promise<number> {
   return new Promise((resolve) => {
@@ -115,28 +80,14 @@ interface Sample {
   cpuPerRequest: number; // µs
 }
 
-async function load(server: Server, kind: (typeof KINDS)[number], size: number, seconds: number) {
-  const allowed = originList(size)[size - 1] as string;
-  const fixture =
-    kind === 'actual allowed'
-      ? actualRequest(allowed)
-      : kind === 'preflight allowed'
-        ? preflightRequest(allowed)
-        : actualRequest(DENIED_ORIGIN);
-  return autocannon({
-    url: `http://127.0.0.1:${server.port}${REQUEST_PATH}`,
-    method: fixture.method,
-    headers: { ...fixture.headers, host: `127.0.0.1:${server.port}` },
+async function sample(server: Server, kind: Kind, size: number): Promise<Sample> {
+  await load(server, kind, size, { seconds: WARMUP, connections: CONNECTIONS, pipelining: PIPELINING });
+  const before = await cpuOf(server);
+  const result = await load(server, kind, size, {
+    seconds: DURATION,
     connections: CONNECTIONS,
     pipelining: PIPELINING,
-    duration: seconds,
   });
-}
-
-async function sample(server: Server, kind: (typeof KINDS)[number], size: number): Promise<Sample> {
-  await load(server, kind, size, WARMUP);
-  const before = await cpuOf(server);
-  const result = await load(server, kind, size, DURATION);
   const after = await cpuOf(server);
   const requests = result.requests.total;
   if (result.errors > 0 || result.non2xx > 0)
@@ -152,7 +103,7 @@ interface Cell {
   framework: (typeof FRAMEWORKS)[number];
   variant: (typeof VARIANTS)[number];
   size: number;
-  kind: (typeof KINDS)[number];
+  kind: Kind;
   samples: Sample[];
 }
 
@@ -172,7 +123,11 @@ async function main(): Promise<void> {
           const server = await startServer(framework, variant, size);
           servers.set(`${variant}/${size}`, server);
           for (const kind of KINDS) {
-            await load(server, kind, size, SERVER_WARMUP);
+            await load(server, kind, size, {
+              seconds: SERVER_WARMUP,
+              connections: CONNECTIONS,
+              pipelining: PIPELINING,
+            });
             group.push({ framework, variant, size, kind, samples: [] });
           }
         }
