@@ -12,14 +12,14 @@
 // One framework at a time: its six servers start (no CORS and the control, which read no allowlist,
 // once; the package and corskit at 1 and 10,000 origins), each is warmed on each request for
 // --warmup-server seconds, then the repetitions run, and the servers stop. A repetition runs every
-// request block (origins × request) once, in a rotated order, and within a block every variant back to
-// back, in a rotated order too. So corskit and the package are measured seconds apart in every
+// request block (origins × request) once, and within a block every variant back to back, both in an
+// order that is rotated and reversed on alternate repetitions (balancedOrder). So corskit and the package are measured seconds apart in every
 // repetition, and "CPU vs package" is the median of their per-repetition ratios (paired), with the
 // number of repetitions in which corskit was the cheaper: a phase of the shared machine that slows both
 // cancels out of a paired ratio, where it would not out of a ratio of two medians. Reports medians and
 // the range, and the ratios asked for by issue 12.
 //
-//   npm run bench:http [-- --duration 2 --reps 5 --pipelining 4 --connections 10 --filter 'fastify']
+//   npm run bench:http [-- --duration 2 --reps 6 --pipelining 4 --connections 10 --filter 'fastify']
 import { existsSync } from 'node:fs';
 import { machine, median } from '../harness.js';
 import {
@@ -41,7 +41,7 @@ const opt = (name: string, dflt: string): string => {
 const DURATION = Number(opt('duration', '2'));
 const WARMUP = Number(opt('warmup', '0.3'));
 const SERVER_WARMUP = Number(opt('warmup-server', '1'));
-const REPS = Number(opt('reps', '5'));
+const REPS = Number(opt('reps', '6'));
 const CONNECTIONS = Number(opt('connections', '10'));
 // Four requests in flight per connection: with one, autocannon (one core, like the server) was the
 // bottleneck in some samples and not in others, and a server's CPU per request, which grows when it is
@@ -138,17 +138,15 @@ async function main(): Promise<void> {
             group.push({ framework, variant, size, kind, samples: [] });
           }
         }
-      // Each repetition runs the request blocks (origins × request) in a rotated order, and within a
-      // block every variant back to back, in an order rotated too: corskit and the package are then
-      // measured seconds apart in every repetition, and their ratio is taken per repetition (paired),
-      // so that a slower phase of the machine, which moves both, cancels out of it.
+      // Each repetition runs the request blocks (origins × request), and within a block every variant
+      // back to back, in a balanced order: corskit and the package are then measured seconds apart in
+      // every repetition, and their ratio is taken per repetition (paired), so that a slower phase of
+      // the machine, which moves both, cancels out of it.
       const blocks = [...new Set(group.map((c) => `${c.size}/${c.kind}`))];
       for (let r = 0; r < REPS && blocks.length > 0; r++) {
-        for (let b = 0; b < blocks.length; b++) {
-          const key = blocks[(b + r) % blocks.length] as string;
+        for (const key of balancedOrder(blocks, r)) {
           const block = group.filter((c) => `${c.size}/${c.kind}` === key);
-          for (let v = 0; v < block.length; v++) {
-            const cell = block[(v + r) % block.length] as Cell;
+          for (const cell of balancedOrder(block, r)) {
             const server = servers.get(`${cell.variant}/${cell.size}`) as Server;
             cell.samples.push(await sample(server, cell.kind, cell.size));
           }
@@ -161,6 +159,18 @@ async function main(): Promise<void> {
     cells.push(...group);
   }
   report(cells, header, (performance.now() - started) / 1000);
+}
+
+/** The order of repetition r: repetitions 2k and 2k+1 take the same rotation (by k), forwards then
+ *  backwards, so that over each two repetitions every variant runs as often before another as after
+ *  it. A sample that follows another server's is not quite like one that precedes it (that server's
+ *  connections close and its idle work runs on the same core), and a plain rotation, which puts the
+ *  package right before corskit in three repetitions of four, let that pass for a difference between
+ *  them. Use an even number of repetitions. */
+function balancedOrder<T>(items: readonly T[], r: number): T[] {
+  const k = (r >> 1) % items.length;
+  const rotated = [...items.slice(k), ...items.slice(0, k)];
+  return r % 2 === 0 ? rotated : rotated.reverse();
 }
 
 /** One line of progress on stderr (the report goes to stdout). */
