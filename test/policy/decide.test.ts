@@ -12,6 +12,7 @@ import {
   type CorsRequest,
   createCorsPolicy,
 } from '../../src/index.js';
+import { nodeRequestDecider } from '../../src/policy/policy.js';
 
 const APP = 'https://app.example.com';
 const EVIL = 'https://evil.example.net';
@@ -1188,5 +1189,63 @@ describe('appendVary', () => {
     expect(appendVary('Accept-Encoding', d.vary)).toBe(
       'Accept-Encoding, Origin, Access-Control-Request-Method, Access-Control-Request-Headers',
     );
+  });
+});
+
+describe('nodeRequestDecider (what the node and express adapters call)', () => {
+  const policy = createCorsPolicy({
+    origins: [APP],
+    credentials: true,
+    methods: ['PUT'],
+    requestHeaders: ['content-type'],
+    privateNetworkAccess: true,
+  });
+  // Requests as Node hands them over: header names lowercase, rawHeaders present.
+  const node = (method: string, headers: Record<string, string>) => ({
+    method,
+    headers,
+    rawHeaders: Object.entries(headers).flat(),
+  });
+  const requests = [
+    node('GET', {}),
+    node('GET', { origin: APP }),
+    node('GET', { origin: EVIL }),
+    node('OPTIONS', { origin: APP }),
+    node('OPTIONS', { origin: APP, 'access-control-request-method': 'PUT' }),
+    node('OPTIONS', {
+      origin: APP,
+      'access-control-request-method': 'PUT',
+      'access-control-request-headers': 'content-type',
+      'access-control-request-private-network': 'true',
+    }),
+    node('OPTIONS', { origin: APP, 'access-control-request-method': 'DELETE' }),
+    node('OPTIONS', {
+      origin: APP,
+      'access-control-request-method': 'PUT',
+      'access-control-request-headers': 'x-nope',
+    }),
+  ];
+
+  it("answers exactly as decide() for Node's requests", () => {
+    const decide = nodeRequestDecider(policy);
+    for (const r of requests) expect(decide(r)).toEqual(policy.decide(r));
+  });
+
+  it('does not read rawHeaders (the lookup it saves)', () => {
+    const decide = nodeRequestDecider(policy);
+    const read = vi.fn(() => []);
+    const r = { method: 'GET', headers: { origin: APP } };
+    Object.defineProperty(r, 'rawHeaders', { get: read });
+    expect((decide(r) as CorsDecision).allowed).toBe(true);
+    expect(read).not.toHaveBeenCalled();
+    policy.decide(r);
+    expect(read).toHaveBeenCalled();
+  });
+
+  it("falls back to a policy's own decide() when the policy was not made by createCorsPolicy", () => {
+    const own = { ...policy, decide: vi.fn((r: CorsRequest) => policy.decide(r)) } as CorsPolicy;
+    const r = requests[1] as CorsRequest;
+    expect(nodeRequestDecider(own)(r)).toEqual(policy.decide(r));
+    expect(own.decide).toHaveBeenCalledWith(r);
   });
 });
