@@ -9,6 +9,7 @@ import {
   type CorsRequest,
   toCorsPolicy,
 } from '../policy/index.js';
+import { nodeRequestDecider } from '../policy/policy.js';
 
 /** Connect's `next`: call it to go on, or with an error. */
 export type NodeNext = (error?: unknown) => void;
@@ -27,9 +28,9 @@ export interface WithCorsOptions {
 /** Connect-style middleware: answers preflights, sets CORS headers on everything else and calls next().
  *  Headers are set before next(), so error handlers further down keep them. */
 export function cors(policyOrConfig: CorsPolicy | CorsPolicyConfig): NodeMiddleware {
-  const policy = toCorsPolicy(policyOrConfig);
+  const decide = nodeRequestDecider(toCorsPolicy(policyOrConfig));
   return (req, res, next) => {
-    const decision = policy.decide(req as CorsRequest); // method and headers, read in place
+    const decision = decide(req as CorsRequest); // method and headers, read in place
     if (decision instanceof Promise) decision.then((d) => finish(d, res, next), next);
     else finish(decision, res, next);
   };
@@ -58,59 +59,79 @@ export function withCors(
 }
 
 function finish(decision: CorsDecision, res: ServerResponse, next: NodeNext): void {
-  for (const [name, value] of decision.headers) res.setHeader(name, value);
-  const vary = decision.vary.length > 0 ? appendVary(res.getHeader('Vary'), decision.vary) : null;
-  if (vary !== null) res.setHeader('Vary', vary);
+  // Each method is looked up on the response once. Under Express every store on a response gives it a
+  // map of its own (it has had its prototype swapped), so each lookup after one misses V8's caches:
+  // about 0.4 µs instead of 0.05 (bench/express-response.bench.ts); and the first setHeader stores
+  // node's header record.
+  const setHeader = res.setHeader;
+  const getHeader = res.getHeader;
+  for (const [name, value] of decision.headers) setHeader.call(res, name, value);
+  const vary = decision.vary.length > 0 ? appendVary(getHeader.call(res, 'Vary'), decision.vary) : null;
+  if (vary !== null) setHeader.call(res, 'Vary', vary);
   if (decision.kind === 'preflight') {
     // Answered here and now: no application code runs before the headers are written. writeHead, not a
-    // store to res.statusCode: under Express every store on the response takes V8's slow path
-    // (bench/express-response.bench.ts), and writeHead then end() cost about 1.3 µs less there.
-    // A 200 states its empty length: with the headers written first, end() could not add it.
+    // store to res.statusCode: a store costs most under Express (see above), and writeHead then end()
+    // cost about 1.3 µs less there. A 200 states its empty length: with the headers written first,
+    // end() could not add it.
     const status = decision.status ?? 204;
-    if (status !== 204) res.setHeader('Content-Length', '0');
+    if (status !== 204) setHeader.call(res, 'Content-Length', '0');
     res.writeHead(status);
     res.end();
     return;
   }
-  if (vary !== null) appendVaryOnWrite(res, decision.vary, vary);
+  if (vary !== null) appendVaryOnWrite(res, { tokens: decision.vary, written: vary, getHeader });
   next();
 }
 
-/** What the Vary guard re-appends, and the value we wrote, per response. */
+/** What the Vary guard re-appends, the value we wrote, and the response's getHeader (looked up already,
+ *  so the guard does not look it up again), per response. */
 interface VaryGuard {
   readonly tokens: readonly string[];
   readonly written: string;
+  readonly getHeader: ServerResponse['getHeader'];
 }
-const varyGuards = new WeakMap<ServerResponse, VaryGuard>();
 /** Prototypes whose writeHead is the guard (see appendVaryOnWrite). */
 const guardedPrototypes = new WeakSet<object>();
 
 /** The application may replace Vary after we set it (res.setHeader, or a headers object given to
  *  writeHead): append our tokens again at the moment the headers are written. */
-function appendVaryOnWrite(res: ServerResponse, tokens: readonly string[], written: string): void {
-  // Express gives every response its app's own prototype, and on such an object any property store
-  // takes V8's slow path: about 3.8 µs, against 40 ns on a plain ServerResponse
-  // (bench/express-response.bench.ts). So where the response has prototypes below node's
-  // ServerResponse.prototype (Express's, shared by all its apps and sub-apps), the guard is installed
-  // once on the highest of them and finds its state in a WeakMap; on a plain response it wraps the
-  // response's own writeHead, leaving node's prototype alone.
+function appendVaryOnWrite(res: ServerResponse, guard: VaryGuard): void {
+  // Express gives every response its app's own prototype, and on such an object a property store costs
+  // microseconds, against 40 ns on a plain ServerResponse (bench/express-response.bench.ts). So where
+  // the response has prototypes below node's ServerResponse.prototype (Express's, shared by all its
+  // apps and sub-apps), the guard is installed once on the highest of them and finds its state through
+  // guardOf; on a plain response it wraps the response's own writeHead, leaving node's prototype alone.
   if (guardedPrototypeOf(res) !== null) {
-    const before = varyGuards.get(res);
-    varyGuards.set(res, { tokens: before === undefined ? tokens : [...before.tokens, ...tokens], written });
+    const before = guardOf(res);
+    keepGuard(res, before === undefined ? guard : { ...guard, tokens: [...before.tokens, ...guard.tokens] });
     return;
   }
   const writeHead = res.writeHead;
   res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
-    reappendVary(this, args, tokens, written);
+    reappendVary(this, args, guard);
     return writeHead.apply(this, args as Parameters<ServerResponse['writeHead']>);
   } as ServerResponse['writeHead'];
 }
 
+/** The prototype a response had the last time the walk below found the guard, and where it found it:
+ *  Express gives all of an app's responses the same prototype, so the walk is done once per app. */
+let lastPrototype: object | null = null;
+let lastGuarded: object | null = null;
+
 /** The prototype of `res` that carries the guard, installing it on first use; null for a response whose
  *  own prototype defines writeHead (node's ServerResponse.prototype). */
 function guardedPrototypeOf(res: ServerResponse): object | null {
+  const own = Object.getPrototypeOf(res) as object | null;
+  if (own === lastPrototype) return lastGuarded;
+  const guarded = findGuardedPrototype(own);
+  lastPrototype = own;
+  lastGuarded = guarded;
+  return guarded;
+}
+
+function findGuardedPrototype(own: object | null): object | null {
   let below: object | null = null;
-  for (let p = Object.getPrototypeOf(res) as object | null; p !== null; p = Object.getPrototypeOf(p)) {
+  for (let p = own; p !== null; p = Object.getPrototypeOf(p)) {
     if (guardedPrototypes.has(p)) return p;
     if (Object.hasOwn(p, 'writeHead')) break;
     below = p;
@@ -122,24 +143,50 @@ function guardedPrototypeOf(res: ServerResponse): object | null {
 function guardPrototype(proto: ServerResponse): void {
   const writeHead = proto.writeHead; // inherited from node's ServerResponse.prototype
   proto.writeHead = function (this: ServerResponse, ...args: unknown[]) {
-    const guard = varyGuards.get(this);
-    if (guard !== undefined) reappendVary(this, args, guard.tokens, guard.written);
+    const guard = guardOf(this);
+    if (guard !== undefined) reappendVary(this, args, guard);
     return writeHead.apply(this, args as Parameters<ServerResponse['writeHead']>);
   } as ServerResponse['writeHead'];
   guardedPrototypes.add(proto);
 }
 
-function reappendVary(
-  res: ServerResponse,
-  args: unknown[],
-  tokens: readonly string[],
-  written: string,
-): void {
-  if (!res.headersSent) {
-    // Usually still the value we wrote: then there is nothing to parse again.
-    const current = res.getHeader('Vary');
-    if (current !== written) res.setHeader('Vary', appendVary(current, tokens));
+/** Where the guard keeps its state on a response with a prototype of its own: in `res.locals`, the
+ *  object Express makes for what belongs to one response, under a symbol; where there is none (or it
+ *  takes no new key), in a WeakMap. Over HTTP a WeakMap entry per response made Express's actual
+ *  requests about 2% dearer (bench/http/compare-builds.ts, in BENCHMARKS.md); V8 keeps each entry
+ *  until a collection clears it. An application that replaces res.locals after this middleware turns
+ *  the guard off for that response. */
+const GUARD = Symbol('corskit.varyGuard');
+type GuardHolder = { [GUARD]?: VaryGuard };
+const varyGuards = new WeakMap<ServerResponse, VaryGuard>();
+
+function guardOf(res: ServerResponse): VaryGuard | undefined {
+  try {
+    const locals = (res as { locals?: unknown }).locals;
+    const kept = typeof locals === 'object' && locals !== null ? (locals as GuardHolder)[GUARD] : undefined;
+    if (kept !== undefined) return kept;
+  } catch {
+    // As in keepGuard.
   }
+  return varyGuards.get(res);
+}
+
+function keepGuard(res: ServerResponse, guard: VaryGuard): void {
+  const locals = (res as { locals?: unknown }).locals;
+  try {
+    if (typeof locals === 'object' && locals !== null && Reflect.set(locals, GUARD, guard)) return;
+  } catch {
+    // A locals object that throws (a proxy): the WeakMap then.
+  }
+  varyGuards.set(res, guard);
+}
+
+function reappendVary(res: ServerResponse, args: unknown[], guard: VaryGuard): void {
+  // Usually still the value we wrote: then there is nothing to parse again, and headersSent (one more
+  // lookup on the response) is not read.
+  const { tokens, written } = guard;
+  const current = guard.getHeader.call(res, 'Vary');
+  if (current !== written && !res.headersSent) res.setHeader('Vary', appendVary(current, tokens));
   const last = args.length - 1;
   const headers = args[last];
   if (last > 0 && typeof headers === 'object' && headers !== null && !Array.isArray(headers)) {

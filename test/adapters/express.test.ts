@@ -79,4 +79,32 @@ describe('express: specifics', () => {
       await served.close();
     }
   });
+
+  // The guard keeps its state per response under a symbol in res.locals (src/adapters/node.ts), and in a
+  // WeakMap where res.locals takes no new key.
+  it('keeps the Vary guard with a frozen res.locals, and leaves no key an application would see', async () => {
+    for (const freeze of [false, true]) {
+      const app = express();
+      if (freeze)
+        app.use((_req, res, next) => {
+          Object.freeze(res.locals);
+          next();
+        });
+      app.use(cors(config));
+      app.get('/r', (_req, res) => {
+        res.setHeader('Vary', 'Accept-Language');
+        res.send(
+          JSON.stringify({ keys: Object.keys(res.locals), own: Object.keys(res).includes('writeHead') }),
+        );
+      });
+      const served = await listen(http.createServer(app));
+      try {
+        const r = await fetch(`${served.url}/r`, { headers: { Origin: ALLOWED } });
+        expect(await r.json()).toEqual({ keys: [], own: false });
+        expect(varyTokens(r)).toEqual(['Accept-Language', 'Origin']);
+      } finally {
+        await served.close();
+      }
+    }
+  });
 });
