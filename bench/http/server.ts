@@ -71,6 +71,8 @@ type Mw = (req: http.IncomingMessage, res: http.ServerResponse, next: () => void
 /** An adapter of the built package, loaded by name as users load it (the bundles of dist/bundle); typed
  *  from the sources, so that type-checking the benchmarks needs no build. */
 async function built<T>(subpath: string): Promise<T> {
+  const other = process.env.CORSKIT_BUNDLE; // another build's dist/bundle (bench/http/compare-builds.ts)
+  if (other) return (await import(`${other}/${subpath === '' ? 'index' : subpath}.js`)) as T;
   return (await import(subpath === '' ? 'corskit' : `corskit/${subpath}`)) as T;
 }
 

@@ -1,0 +1,70 @@
+// Two or more builds of corskit side by side over HTTP, each against the framework's usual package, in
+// one run: for telling whether a change to an adapter made it cheaper, which single runs of run.ts
+// (2–3% apart from run to run on this machine) cannot. Each build is a copy of a `dist/bundle` folder,
+// loaded by the benchmark's server (server.ts) through CORSKIT_BUNDLE. The samples are taken as in
+// run.ts: server pinned to core 0, autocannon on core 1, every server of one request back to back in a
+// balanced order, CPU time per request, and the ratio to the package taken per repetition (paired).
+//
+//   npm run build && cp -r dist/bundle /tmp/after     (and the same at the commit before, into /tmp/before)
+//   npx tsx bench/http/compare-builds.ts express 'actual allowed,actual denied' 12 /tmp/before /tmp/after
+import { basename } from 'node:path';
+import { KINDS, type Kind, load, pinLoadGenerator, type Server, startServer } from './servers.js';
+
+const [framework = 'express', kindList = 'actual allowed', reps = '12', ...builds] = process.argv.slice(2);
+const kinds = kindList.split(',') as Kind[];
+if (builds.length === 0 || kinds.some((k) => !KINDS.includes(k)))
+  throw new Error('usage: compare-builds.ts <framework> <request,...> <repetitions> <bundle folder>...');
+const LOAD = { connections: 10, pipelining: 4 };
+pinLoadGenerator();
+
+const cpuOf = (server: Server): Promise<number> =>
+  new Promise((resolve) => {
+    server.child.once('message', (m: { cpu: number }) => resolve(m.cpu));
+    server.child.send({ cpu: true });
+  });
+
+const servers: { name: string; server: Server }[] = [];
+try {
+  delete process.env.CORSKIT_BUNDLE;
+  servers.push({ name: 'package', server: await startServer(framework, 'peer', 1) });
+  for (const dir of builds) {
+    process.env.CORSKIT_BUNDLE = dir; // read by the child at spawn
+    servers.push({ name: basename(dir), server: await startServer(framework, 'corskit', 1) });
+  }
+  for (const { server } of servers) for (const k of kinds) await load(server, k, 1, { ...LOAD, seconds: 1 });
+
+  const samples = new Map<string, number[]>();
+  for (let r = 0; r < Number(reps); r++) {
+    for (const kind of kinds) {
+      // As in run.ts: repetitions 2k and 2k+1 take one rotation, forwards then backwards.
+      const k = (r >> 1) % servers.length;
+      const order = [...servers.slice(k), ...servers.slice(0, k)];
+      if (r % 2 === 1) order.reverse();
+      for (const { name, server } of order) {
+        await load(server, kind, 1, { ...LOAD, seconds: 0.3 });
+        const before = await cpuOf(server);
+        const result = await load(server, kind, 1, { ...LOAD, seconds: 2 });
+        const after = await cpuOf(server);
+        const key = `${kind}|${name}`;
+        samples.set(key, [...(samples.get(key) ?? []), (after - before) / result.requests.total]);
+      }
+    }
+    process.stderr.write(`repetition ${r + 1} of ${reps}\n`);
+  }
+
+  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1] as number;
+  console.log(`\n| request | build | server CPU µs/req | vs package, paired | cheaper in |`);
+  console.log('|---|---|---:|---:|---:|');
+  for (const kind of kinds) {
+    const pkg = samples.get(`${kind}|package`) as number[];
+    for (const { name } of servers.slice(1)) {
+      const xs = samples.get(`${kind}|${name}`) as number[];
+      const ratios = xs.map((x, i) => x / (pkg[i] as number));
+      console.log(
+        `| ${kind} | ${name} | ${median(xs).toFixed(1)} | ${median(ratios).toFixed(3)}× | ${ratios.filter((x) => x < 1).length} of ${ratios.length} |`,
+      );
+    }
+  }
+} finally {
+  for (const { server } of servers) server.child.kill();
+}
