@@ -5,15 +5,19 @@ import {
   type CorsDecision,
   type CorsPolicy,
   type CorsPolicyConfig,
+  type CorsRequest,
   toCorsPolicy,
 } from '../policy/index.js';
+import { nodeRequestDecider } from '../policy/policy.js';
 
 /** Hono middleware: answers preflights with an empty response; adds CORS headers to every other response
  *  (OPTIONS included), also one made by app.onError. Config errors throw here, at startup. */
 export function cors(policyOrConfig: CorsPolicy | CorsPolicyConfig): MiddlewareHandler {
   const policy = toCorsPolicy(policyOrConfig);
+  const decideNode = nodeRequestDecider(policy);
   return async (c, next) => {
-    const decided = policy.decide(c.req.raw);
+    const incoming = nodeIncoming(c);
+    const decided = incoming !== null ? decideNode(incoming) : policy.decide(c.req.raw);
     const decision = decided instanceof Promise ? await decided : decided;
     if (decision.kind === 'preflight') return preflightResponse(c, decision);
     // Before next(): c.header() goes into the headers Hono prepares for the response the handler makes
@@ -59,4 +63,18 @@ function writeHeaders(c: Context, decision: CorsDecision): void {
 function writeTo(headers: Headers, decision: CorsDecision): void {
   for (const [name, value] of decision.headers) headers.set(name, value);
   if (decision.vary.length > 0) headers.set('Vary', appendVary(headers.get('Vary'), decision.vary));
+}
+
+/** On @hono/node-server, the Node request that c.req.raw was made from (`c.env.incoming`, as its README
+ *  documents), while the method still agrees (a method override re-dispatches with the same env). Its
+ *  header record is read directly, instead of through the Fetch Headers view @hono/node-server makes of
+ *  it, which checks each name and value again: four reads on a preflight. The decision depends on the
+ *  method and the headers only. Elsewhere (Bun, Deno, Workers), null. */
+function nodeIncoming(c: Context): CorsRequest | null {
+  const incoming = (c.env as { incoming?: unknown } | undefined)?.incoming as
+    | { method?: unknown; rawHeaders?: unknown }
+    | null
+    | undefined;
+  if (typeof incoming !== 'object' || incoming === null || !Array.isArray(incoming.rawHeaders)) return null;
+  return incoming.method === c.req.raw.method ? (incoming as CorsRequest) : null;
 }

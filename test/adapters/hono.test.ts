@@ -105,4 +105,22 @@ describe('hono: specifics', () => {
       await served.close();
     }
   });
+
+  // On @hono/node-server the adapter reads c.env.incoming, the Node request, while its method agrees
+  // with c.req.raw's (src/adapters/hono.ts); anywhere else, c.req.raw.
+  it('decides on c.req.raw when there is no Node request, or when its method disagrees', async () => {
+    const app = new Hono();
+    app.use(cors(config));
+    app.get('/items', (c) => c.text('items'));
+    const init = { headers: { Origin: ALLOWED } };
+    const without = await app.request('/items', init);
+    expect(without.headers.get('access-control-allow-origin')).toBe(ALLOWED);
+    // A Node request that is not this one (as after a method override): its headers must not count.
+    const other = { method: 'POST', rawHeaders: [], headers: {} };
+    const overridden = await app.request('/items', init, { incoming: other });
+    expect(overridden.headers.get('access-control-allow-origin')).toBe(ALLOWED);
+    // The same method: the Node request is read, and here it has no Origin.
+    const same = await app.request('/items', init, { incoming: { ...other, method: 'GET' } });
+    expect(same.headers.get('access-control-allow-origin')).toBeNull();
+  });
 });
