@@ -79,7 +79,7 @@ function finish(decision: CorsDecision, res: ServerResponse, next: NodeNext): vo
     res.end();
     return;
   }
-  if (vary !== null) appendVaryOnWrite(res, { tokens: decision.vary, written: vary, getHeader });
+  if (vary !== null) appendVaryOnWrite(res, decision.vary, vary, getHeader);
   next();
 }
 
@@ -95,7 +95,12 @@ const guardedPrototypes = new WeakSet<object>();
 
 /** The application may replace Vary after we set it (res.setHeader, or a headers object given to
  *  writeHead): append our tokens again at the moment the headers are written. */
-function appendVaryOnWrite(res: ServerResponse, guard: VaryGuard): void {
+function appendVaryOnWrite(
+  res: ServerResponse,
+  tokens: readonly string[],
+  written: string,
+  getHeader: ServerResponse['getHeader'],
+): void {
   // Express gives every response its app's own prototype, and on such an object a property store costs
   // microseconds, against 40 ns on a plain ServerResponse (bench/express-response.bench.ts). So where
   // the response has prototypes below node's ServerResponse.prototype (Express's, shared by all its
@@ -103,12 +108,16 @@ function appendVaryOnWrite(res: ServerResponse, guard: VaryGuard): void {
   // guardOf; on a plain response it wraps the response's own writeHead, leaving node's prototype alone.
   if (guardedPrototypeOf(res) !== null) {
     const before = guardOf(res);
-    keepGuard(res, before === undefined ? guard : { ...guard, tokens: [...before.tokens, ...guard.tokens] });
+    keepGuard(res, {
+      tokens: before === undefined ? tokens : [...before.tokens, ...tokens],
+      written,
+      getHeader,
+    });
     return;
   }
   const writeHead = res.writeHead;
   res.writeHead = function (this: ServerResponse, ...args: unknown[]) {
-    reappendVary(this, args, guard);
+    reappendVary(this, args, tokens, written, getHeader);
     return writeHead.apply(this, args as Parameters<ServerResponse['writeHead']>);
   } as ServerResponse['writeHead'];
 }
@@ -144,7 +153,7 @@ function guardPrototype(proto: ServerResponse): void {
   const writeHead = proto.writeHead; // inherited from node's ServerResponse.prototype
   proto.writeHead = function (this: ServerResponse, ...args: unknown[]) {
     const guard = guardOf(this);
-    if (guard !== undefined) reappendVary(this, args, guard);
+    if (guard !== undefined) reappendVary(this, args, guard.tokens, guard.written, guard.getHeader);
     return writeHead.apply(this, args as Parameters<ServerResponse['writeHead']>);
   } as ServerResponse['writeHead'];
   guardedPrototypes.add(proto);
@@ -181,11 +190,16 @@ function keepGuard(res: ServerResponse, guard: VaryGuard): void {
   varyGuards.set(res, guard);
 }
 
-function reappendVary(res: ServerResponse, args: unknown[], guard: VaryGuard): void {
+function reappendVary(
+  res: ServerResponse,
+  args: unknown[],
+  tokens: readonly string[],
+  written: string,
+  getHeader: ServerResponse['getHeader'],
+): void {
   // Usually still the value we wrote: then there is nothing to parse again, and headersSent (one more
   // lookup on the response) is not read.
-  const { tokens, written } = guard;
-  const current = guard.getHeader.call(res, 'Vary');
+  const current = getHeader.call(res, 'Vary');
   if (current !== written && !res.headersSent) res.setHeader('Vary', appendVary(current, tokens));
   const last = args.length - 1;
   const headers = args[last];
