@@ -187,8 +187,9 @@ type Decide = (request: CorsRequest) => CorsDecision | Promise<CorsDecision>;
 /** decide() of each policy made here, for requests whose header names are known to be lowercase. */
 const nodeDeciders = new WeakMap<CorsPolicy, Decide>();
 
-/** decide() for Node's IncomingMessage, whose header names Node lowercases (the node, express, fastify
- *  and koa adapters): the same answer as policy.decide, without reading `rawHeaders` to find that out.
+/** decide() for Node's IncomingMessage, whose header names Node lowercases (the node and express
+ *  adapters, and the hono adapter on @hono/node-server): the same answer as policy.decide, without
+ *  reading `rawHeaders` to find that out.
  *  Express's requests, like its responses, get a map of their own, where a property read costs about
  *  0.4 µs instead of 0.05 (bench/express-response.bench.ts). A policy made elsewhere gets its own
  *  decide(). */

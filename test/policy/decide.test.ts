@@ -1192,7 +1192,7 @@ describe('appendVary', () => {
   });
 });
 
-describe('nodeRequestDecider (what the node and express adapters call)', () => {
+describe('nodeRequestDecider (what the node, express and hono adapters call)', () => {
   const policy = createCorsPolicy({
     origins: [APP],
     credentials: true,
