@@ -71,10 +71,14 @@ function writeTo(headers: Headers, decision: CorsDecision): void {
  *  it, which checks each name and value again: four reads on a preflight. The decision depends on the
  *  method and the headers only. Elsewhere (Bun, Deno, Workers), null. */
 function nodeIncoming(c: Context): CorsRequest | null {
-  const incoming = (c.env as { incoming?: unknown } | undefined)?.incoming as
-    | { method?: unknown; rawHeaders?: unknown }
-    | null
-    | undefined;
-  if (typeof incoming !== 'object' || incoming === null || !Array.isArray(incoming.rawHeaders)) return null;
-  return incoming.method === c.req.raw.method ? (incoming as CorsRequest) : null;
+  try {
+    const incoming = (c.env as { incoming?: unknown } | undefined)?.incoming as
+      | { method?: unknown; rawHeaders?: unknown }
+      | null
+      | undefined;
+    if (typeof incoming !== 'object' || incoming === null || !Array.isArray(incoming.rawHeaders)) return null;
+    return incoming.method === c.req.raw.method ? (incoming as CorsRequest) : null;
+  } catch {
+    return null; // an env whose properties throw (a strict proxy of bindings): c.req.raw then
+  }
 }

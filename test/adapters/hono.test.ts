@@ -122,5 +122,17 @@ describe('hono: specifics', () => {
     // The same method: the Node request is read, and here it has no Origin.
     const same = await app.request('/items', init, { incoming: { ...other, method: 'GET' } });
     expect(same.headers.get('access-control-allow-origin')).toBeNull();
+    // An environment whose properties throw: c.req.raw, and nothing thrown.
+    const strict = new Proxy(
+      {},
+      {
+        get() {
+          throw new Error('no such binding');
+        },
+      },
+    );
+    const guarded = await app.request('/items', init, strict);
+    expect(guarded.status).toBe(200);
+    expect(guarded.headers.get('access-control-allow-origin')).toBe(ALLOWED);
   });
 });
