@@ -8,7 +8,16 @@
 //   npm run build && cp -r dist/bundle /tmp/after     (and the same at the commit before, into /tmp/before)
 //   npx tsx bench/http/compare-builds.ts express 'actual allowed,actual denied' 12 /tmp/before /tmp/after
 import { basename } from 'node:path';
-import { KINDS, type Kind, load, pinLoadGenerator, type Server, startServer } from './servers.js';
+import {
+  balancedOrder,
+  cpuOf,
+  KINDS,
+  type Kind,
+  load,
+  pinLoadGenerator,
+  type Server,
+  startServer,
+} from './servers.js';
 
 const [framework = 'express', kindList = 'actual allowed', reps = '12', ...builds] = process.argv.slice(2);
 const kinds = kindList.split(',') as Kind[];
@@ -16,12 +25,6 @@ if (builds.length === 0 || kinds.some((k) => !KINDS.includes(k)))
   throw new Error('usage: compare-builds.ts <framework> <request,...> <repetitions> <bundle folder>...');
 const LOAD = { connections: 10, pipelining: 4 };
 pinLoadGenerator();
-
-const cpuOf = (server: Server): Promise<number> =>
-  new Promise((resolve) => {
-    server.child.once('message', (m: { cpu: number }) => resolve(m.cpu));
-    server.child.send({ cpu: true });
-  });
 
 const servers: { name: string; server: Server }[] = [];
 try {
@@ -36,11 +39,7 @@ try {
   const samples = new Map<string, number[]>();
   for (let r = 0; r < Number(reps); r++) {
     for (const kind of kinds) {
-      // As in run.ts: repetitions 2k and 2k+1 take one rotation, forwards then backwards.
-      const k = (r >> 1) % servers.length;
-      const order = [...servers.slice(k), ...servers.slice(0, k)];
-      if (r % 2 === 1) order.reverse();
-      for (const { name, server } of order) {
+      for (const { name, server } of balancedOrder(servers, r)) {
         await load(server, kind, 1, { ...LOAD, seconds: 0.3 });
         const before = await cpuOf(server);
         const result = await load(server, kind, 1, { ...LOAD, seconds: 2 });

@@ -23,6 +23,8 @@
 import { existsSync } from 'node:fs';
 import { machine, median } from '../harness.js';
 import {
+  balancedOrder,
+  cpuOf,
   hasTaskset,
   KINDS,
   type Kind,
@@ -73,13 +75,6 @@ const LABEL: Record<(typeof FRAMEWORKS)[number], string> = {
 };
 
 pinLoadGenerator();
-
-function cpuOf(server: Server): Promise<number> {
-  return new Promise((resolve) => {
-    server.child.once('message', (m: { cpu: number }) => resolve(m.cpu));
-    server.child.send({ cpu: true });
-  });
-}
 
 interface Sample {
   rps: number;
@@ -159,18 +154,6 @@ async function main(): Promise<void> {
     cells.push(...group);
   }
   report(cells, header, (performance.now() - started) / 1000);
-}
-
-/** The order of repetition r: repetitions 2k and 2k+1 take the same rotation (by k), forwards then
- *  backwards, so that over each two repetitions every variant runs as often before another as after
- *  it. A sample that follows another server's is not quite like one that precedes it (that server's
- *  connections close and its idle work runs on the same core), and a plain rotation, which puts the
- *  package right before corskit in three repetitions of four, let that pass for a difference between
- *  them. Use an even number of repetitions. */
-function balancedOrder<T>(items: readonly T[], r: number): T[] {
-  const k = (r >> 1) % items.length;
-  const rotated = [...items.slice(k), ...items.slice(0, k)];
-  return r % 2 === 0 ? rotated : rotated.reverse();
 }
 
 /** One line of progress on stderr (the report goes to stdout). */

@@ -83,3 +83,23 @@ export function load(
     duration: options.seconds,
   });
 }
+
+/** The server's CPU time so far (µs), asked over IPC. */
+export function cpuOf(server: Server): Promise<number> {
+  return new Promise((resolve) => {
+    server.child.once('message', (m: { cpu: number }) => resolve(m.cpu));
+    server.child.send({ cpu: true });
+  });
+}
+
+/** The order of repetition r: repetitions 2k and 2k+1 take the same rotation (by k), forwards then
+ *  backwards, so that over each two repetitions every variant runs as often before another as after
+ *  it. A sample that follows another server's is not quite like one that precedes it (that server's
+ *  connections close and its idle work runs on the same core), and a plain rotation, which puts the
+ *  package right before corskit in three repetitions of four, let that pass for a difference between
+ *  them. Use an even number of repetitions. */
+export function balancedOrder<T>(items: readonly T[], r: number): T[] {
+  const k = (r >> 1) % items.length;
+  const rotated = [...items.slice(k), ...items.slice(0, k)];
+  return r % 2 === 0 ? rotated : rotated.reverse();
+}
