@@ -6,15 +6,18 @@
 // echoed), and that RSS and the JS heap after the run are within 10% of their size after the warm-up
 // (both after a full GC); reports p50/p99 per kind and RSS at each tenth of the run.
 //
-//   node --expose-gc --min-semi-space-size=16 --max-semi-space-size=16 --import tsx bench/soak.bench.ts [requests-per-adapter] [adapter-regexp]
+//   node --expose-gc --single-threaded-gc --min-semi-space-size=16 --max-semi-space-size=16 --import tsx bench/soak.bench.ts [requests-per-adapter] [adapter-regexp]
 //   (npm run bench:soak)
 //
 // The two semi-space flags fix V8's young generation at 16 MiB per semi-space. Left to itself V8
 // grows it once allocation is fast, at a point of its choosing: on Node 20 by 16 MiB (heapTotal 28 →
 // 44 MiB), on Node 24 by 66 MiB (87 → 153 MiB). Where that fell inside the run it read as 11–13%
 // "growth" for corskit/node on Node 20 and 26–28% for corskit/koa on Node 24, with the JS heap used
-// after GC flat and RSS flat at every tenth but one. Fixed, it cannot, and what is left to grow is
-// what the adapters keep.
+// after GC flat and RSS flat at every tenth but one. Fixed, it cannot. --single-threaded-gc, as in
+// bench:adapters, because with GC helper threads RSS moved in steps of 8–22 MiB, up and down, outside
+// the JS heap (heapTotal within 1 MiB across them): one step up just after the baseline failed
+// corskit/web at +11.8% and +13.1% with RSS flat within 0.5 MiB over the nine tenths after it.
+// What is left to grow is what the adapters keep.
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
 import { Context } from 'hono';
@@ -250,6 +253,7 @@ async function soak(name: string, driver: Driver, kinds: readonly Kind[]) {
   /** RSS after a full GC at each tenth of the run: a leak climbs through them, a working set levels off. */
   const tenths: number[] = [];
   const tenth = Math.max(1, Math.floor(TOTAL / 10));
+  globalThis.gc?.(); // the previous adapter's garbage is not this one's warm-up
   const started = performance.now();
   for (let i = 0; i < TOTAL + WARMUP; i++) {
     const k = i % kinds.length;
