@@ -31,6 +31,18 @@ import { createCorsPolicy } from '../src/index.js';
 import { ALLOWED_HEADERS, MAX_AGE, originList, REQUEST_URL } from './fixtures.js';
 import { machine } from './harness.js';
 
+if (globalThis.gc === undefined) {
+  console.error(
+    'bench/soak.bench.ts: run it with --expose-gc (npm run bench:soak): RSS is compared after a full GC',
+  );
+  process.exit(2);
+}
+const FLAGS = ['--single-threaded-gc', '--min-semi-space-size=16', '--max-semi-space-size=16'];
+const missing = FLAGS.filter((f) => !process.execArgv.includes(f));
+if (missing.length > 0)
+  console.error(
+    `bench/soak.bench.ts: without ${missing.join(' ')}, RSS moves in steps that are V8's, not the adapters' (npm run bench:soak sets them)`,
+  );
 const TOTAL = Number(process.argv[2] ?? 1_000_000);
 const WARMUP = Math.min(100_000, Math.floor(TOTAL / 10));
 const ORIGINS = originList(1000);
