@@ -205,6 +205,23 @@ export interface OriginParts {
  * browser sends and gives null; it then matches no pattern.
  */
 export function splitSerializedOrigin(value: string): OriginParts | null {
+  const hostEnd = serializedOriginHostEnd(value);
+  if (hostEnd < 0) return null;
+  const https = value.charCodeAt(4) === 0x73; // 's'
+  const host = value.slice(https ? 8 : 7, hostEnd);
+  // The port's digits were checked by the scan.
+  const port = hostEnd < value.length ? Number(value.slice(hostEnd + 1)) : null;
+  return { scheme: https ? 'https' : 'http', host, port };
+}
+
+/** Whether the value is a serialized origin as splitSerializedOrigin reads it, with nothing made: a
+ *  refused origin needs no parts, only to know whether it was malformed. */
+export function isSerializedOrigin(value: string): boolean {
+  return serializedOriginHostEnd(value) >= 0;
+}
+
+/** The scan behind both: where the host ends (the ':' before the port, or the end), or -1. */
+function serializedOriginHostEnd(value: string): number {
   let scheme: 'http' | 'https';
   let i: number;
   if (value.startsWith('https://')) {
@@ -213,44 +230,42 @@ export function splitSerializedOrigin(value: string): OriginParts | null {
   } else if (value.startsWith('http://')) {
     scheme = 'http';
     i = 7;
-  } else return null;
+  } else return -1;
   const n = value.length;
-  if (n > MAX_ORIGIN_LENGTH) return null;
+  if (n > MAX_ORIGIN_LENGTH) return -1;
   const hostStart = i;
   if (value.charCodeAt(i) === 0x5b) {
     while (i < n && value.charCodeAt(i) !== 0x5d) {
       const c = value.charCodeAt(i);
       if (!(c === 0x5b || c === 0x3a || c === 0x2e || (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66)))
-        return null;
+        return -1;
       i++;
     }
-    if (i === n) return null;
+    if (i === n) return -1;
     i++;
   } else {
     while (i < n && value.charCodeAt(i) !== 0x3a) {
       const c = value.charCodeAt(i);
       if (!((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e || c === 0x5f))
-        return null;
+        return -1;
       i++;
     }
   }
-  const host = value.slice(hostStart, i);
-  if (host.length === 0) return null;
-  let port: number | null = null;
+  if (i === hostStart) return -1;
+  const hostEnd = i;
   if (i < n) {
     i++; // ':'
     // Canonical ports have no leading zero (port 0 itself is written "0").
-    if (i === n || n - i > 5 || (value.charCodeAt(i) === 0x30 && n - i > 1)) return null;
+    if (i === n || n - i > 5 || (value.charCodeAt(i) === 0x30 && n - i > 1)) return -1;
     let p = 0;
     for (; i < n; i++) {
       const c = value.charCodeAt(i);
-      if (c < 0x30 || c > 0x39) return null;
+      if (c < 0x30 || c > 0x39) return -1;
       p = p * 10 + (c - 0x30);
     }
-    if (p > 65535 || p === defaultPort(scheme)) return null;
-    port = p;
+    if (p > 65535 || p === defaultPort(scheme)) return -1;
   }
-  return { scheme, host, port };
+  return hostEnd;
 }
 
 interface TrieNode {

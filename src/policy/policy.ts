@@ -15,7 +15,13 @@ import type {
   OriginLookup,
 } from './config.js';
 import { CorsConfigError } from './errors.js';
-import { isLoopbackHost, MAX_ORIGIN_LENGTH, type OriginMatcher, splitSerializedOrigin } from './origins.js';
+import {
+  isLoopbackHost,
+  isSerializedOrigin,
+  MAX_ORIGIN_LENGTH,
+  type OriginMatcher,
+  splitSerializedOrigin,
+} from './origins.js';
 import { reasonMessage } from './reasons.js';
 import { validateConfig } from './validate.js';
 
@@ -77,6 +83,9 @@ interface Compiled {
   readonly requestedHeadersCache: Map<string, RequestedHeaders | CorsReasonCode>;
   /** The answers to actual requests from recently seen allowed origins. */
   readonly actualAnswers: Map<string, CorsDecision>;
+  /** The answers to refused origins, by reason (a handful of reason codes at most). */
+  readonly refusedActuals: Map<CorsReasonCode, CorsDecision>;
+  readonly refusedPreflights: Map<CorsReasonCode, CorsDecision>;
 }
 
 /** What the policy answers to one Access-Control-Request-Headers value. */
@@ -245,6 +254,8 @@ function compile(
     publicOriginHeaders: [pair('Access-Control-Allow-Origin', '*')],
     requestedHeadersCache: new Map(),
     actualAnswers: new Map(),
+    refusedActuals: new Map(),
+    refusedPreflights: new Map(),
     notCors: freeze<CorsDecision>({
       kind: 'not-cors',
       allowed: false,
@@ -270,6 +281,18 @@ function deny(
     vary: kind === 'preflight' ? c.varyPreflight : c.varyActual,
     reason,
   };
+}
+
+/** The answer to a refused origin depends on nothing else: made once per kind and reason, frozen, and
+ *  shared by every request refused so. */
+function refusedOrigin(c: Compiled, kind: CorsRequestKind, reason: CorsReasonCode): CorsDecision {
+  const answers = kind === 'preflight' ? c.refusedPreflights : c.refusedActuals;
+  let decision = answers.get(reason);
+  if (decision === undefined) {
+    decision = freeze(deny(c, kind, reason));
+    answers.set(reason, decision);
+  }
+  return decision;
 }
 
 function originHeaders(c: Compiled, origin: string): Pair[] {
@@ -310,13 +333,11 @@ function evaluate(
     return kind === 'actual'
       ? allowActual(c, origin, method)
       : checkPreflight(c, headers, lowercase, origin, method, acrm as string);
-  if (check !== 'lookup')
-    return {
-      origin,
-      method,
-      ...(acrm !== null ? { requestedMethod: acrm } : {}),
-      decision: deny(c, kind, check),
-    };
+  if (check !== 'lookup') {
+    const decision = refusedOrigin(c, kind, check);
+    // Two literals, not a spread: a spread builds the object on V8's slow path.
+    return acrm !== null ? { origin, method, requestedMethod: acrm, decision } : { origin, method, decision };
+  }
   return askLookup(c.lookup as OriginLookup, origin, request).then((answer) => {
     if (answer === true) {
       // Outside safeEvaluate's try by now: keep the promise from ever rejecting.
@@ -344,9 +365,10 @@ function staticOriginCheck(c: Compiled, origin: string): 'allowed' | 'lookup' | 
   if (origin.length > MAX_ORIGIN_LENGTH) return 'origin-malformed';
   if ((c.matcher as OriginMatcher).matches(origin)) return 'allowed';
   if (origin === 'null') return 'origin-null';
+  // Without a lookup, a refused origin needs no parts: only whether it was malformed.
+  if (c.lookup === undefined) return isSerializedOrigin(origin) ? 'origin-not-allowed' : 'origin-malformed';
   const parts = splitSerializedOrigin(origin);
   if (parts === null) return 'origin-malformed';
-  if (c.lookup === undefined) return 'origin-not-allowed';
   if (
     c.cfg.credentials &&
     parts.scheme === 'http' &&

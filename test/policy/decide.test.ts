@@ -1112,6 +1112,10 @@ describe('describe() and immutability', () => {
     ['a public response', { origins: '*', exposedHeaders: ['X-Total'] }, actual(APP)],
     ['a public preflight', { origins: '*', methods: '*', maxAge: 60 }, preflight(APP, 'PATCH')],
     ['a request without Origin', { origins: [APP] }, actual(undefined)],
+    // Refused origins share one frozen answer per reason.
+    ['an actual request from a refused origin', { origins: [APP] }, actual(EVIL)],
+    ['a preflight from a refused origin', { origins: [APP], methods: ['PUT'] }, preflight(EVIL, 'PUT')],
+    ['an actual request from a malformed origin', { origins: [APP] }, actual('https://APP.example')],
   ];
 
   it.each(mutationCases)(
