@@ -107,4 +107,34 @@ describe('express: specifics', () => {
       }
     }
   });
+  // The guard on Express's prototype takes writeHead's three forms; headers given to it come last.
+  it('appends Vary to headers given to writeHead in each of its forms, with the middleware mounted twice', async () => {
+    const app = express();
+    app.use(cors(config));
+    app.use(cors(config));
+    app.get('/two', (_req, res) => {
+      res.writeHead(200, { Vary: 'Accept' }).end('two');
+    });
+    app.get('/three', (_req, res) => {
+      res.writeHead(200, 'Fine', { vary: 'Accept-Language' }).end('three');
+    });
+    app.get('/status', (_req, res) => {
+      res.setHeader('Vary', 'Accept-Encoding');
+      res.writeHead(201).end('status');
+    });
+    const served = await listen(http.createServer(app));
+    try {
+      const two = await fetch(`${served.url}/two`, { headers: { Origin: ALLOWED } });
+      expect(varyTokens(two)).toEqual(['Accept', 'Origin']);
+      const three = await fetch(`${served.url}/three`, { headers: { Origin: ALLOWED } });
+      expect(three.statusText).toBe('Fine');
+      expect(varyTokens(three)).toEqual(['Accept-Language', 'Origin']);
+      const status = await fetch(`${served.url}/status`, { headers: { Origin: ALLOWED } });
+      expect(status.status).toBe(201);
+      expect(varyTokens(status)).toEqual(['Accept-Encoding', 'Origin']);
+      expect(status.headers.get('access-control-allow-origin')).toBe(ALLOWED);
+    } finally {
+      await served.close();
+    }
+  });
 });

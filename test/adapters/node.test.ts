@@ -79,13 +79,17 @@ describe('node: specifics', () => {
   it('appends Vary given in a writeHead headers object, and answers a rejected promise with 500', async () => {
     const listener: NodeListener = async (req, res) => {
       if (req.url === '/reject') throw new Error('async boom');
-      res.writeHead(200, { vary: 'Accept', 'content-type': 'text/plain' }).end('ok');
+      if (req.url === '/reason') res.writeHead(200, 'Fine', { Vary: 'Accept-Language' }).end('ok');
+      else res.writeHead(200, { vary: 'Accept', 'content-type': 'text/plain' }).end('ok');
     };
     const app = await listen(http.createServer(withCors(listener, config, quiet)));
     try {
       const ok = await fetch(`${app.url}/`, { headers: { Origin: ALLOWED } });
       expect(varyTokens(ok)).toEqual(['Accept', 'Origin']);
       expect(ok.headers.get('access-control-allow-origin')).toBe(ALLOWED);
+      const reason = await fetch(`${app.url}/reason`, { headers: { Origin: ALLOWED } });
+      expect(reason.statusText).toBe('Fine');
+      expect(varyTokens(reason)).toEqual(['Accept-Language', 'Origin']);
       const failed = await fetch(`${app.url}/reject`, { headers: { Origin: ALLOWED } });
       expect(failed.status).toBe(500);
       expect(failed.headers.get('access-control-allow-origin')).toBe(ALLOWED);
