@@ -81,7 +81,7 @@ const spread = (name: string) => {
   const xs = variants.map((v) => at(v, name));
   return Math.max(...xs) - Math.min(...xs);
 };
-const rows = [...names].sort((a, b) => spread(b) - spread(a)).slice(0, 15);
+const rows = [...names].sort((a, b) => spread(b) - spread(a)).slice(0, Number(process.env.ROWS ?? 15));
 const totals = variants.map((v) =>
   [...(results.get(v)?.perRequest.values() ?? [])].reduce((a, b) => a + b, 0),
 );
