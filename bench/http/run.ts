@@ -11,7 +11,8 @@
 //
 // One framework at a time: its six servers start (no CORS and the control, which read no allowlist,
 // once; the package and corskit at 1 and 10,000 origins), each is warmed on each request for
-// --warmup-server seconds, then the repetitions run, and the servers stop. A repetition runs every
+// --warmup-server seconds, then a repetition runs and the servers stop; every repetition has its own
+// server processes (--keep-servers keeps the first ones for all of them). A repetition runs every
 // request block (origins × request) once, and within a block every variant back to back, both in an
 // order that is rotated and reversed on alternate repetitions (balancedOrder). So corskit and the package are measured seconds apart in every
 // repetition, and "CPU vs package" is the median of their per-repetition ratios (paired), with the
@@ -19,7 +20,10 @@
 // cancels out of a paired ratio, where it would not out of a ratio of two medians. Reports medians and
 // the range, and the ratios asked for by issue 12.
 //
-//   npm run bench:http [-- --duration 2 --reps 6 --pipelining 4 --connections 10 --filter 'fastify']
+// Throughput ratios ("req/s vs no CORS", "vs same headers") are paired the same way.
+//
+//   npm run bench:http [-- --duration 2 --reps 6 --pipelining 4 --connections 10 --filter 'fastify'
+//                          --keep-servers]
 import { existsSync } from 'node:fs';
 import { machine, median } from '../harness.js';
 import {
@@ -51,6 +55,12 @@ const CONNECTIONS = Number(opt('connections', '10'));
 // 25.9–57.0 µs); with four, the server is the bottleneck and samples agree within a few %.
 const PIPELINING = Number(opt('pipelining', '4'));
 const FILTER = new RegExp(opt('filter', '.'));
+// Fresh server processes for every repetition (the default; --keep-servers starts them once). Two
+// processes running the same bundle differed by up to 15% in CPU per request over ten repetitions
+// (Fastify, 2026-12-03; see BENCHMARKS.md), which is as much as the differences measured here: with
+// one process per variant that difference is a constant bias in every paired ratio, with a fresh one
+// per repetition it is noise that the median over repetitions averages out.
+const FRESH = !args.includes('--keep-servers');
 const FRAMEWORKS = ['node', 'express', 'fastify', 'koa', 'hono'] as const;
 // 'headers' is the control: the same response headers as corskit's, written as constants with no CORS
 // logic (bench/http/server.ts); at one allowlist size only, since it reads no list.
@@ -115,30 +125,22 @@ async function main(): Promise<void> {
   const header = await machine();
   const cells: Cell[] = [];
   for (const framework of FRAMEWORKS) {
-    const servers = new Map<string, Server>();
     const group: Cell[] = [];
+    for (const variant of VARIANTS)
+      for (const size of SIZES) {
+        if (ONE_SIZE.has(variant) && size !== 1) continue;
+        if (!FILTER.test(`${framework} ${variant} N=${size}`)) continue;
+        for (const kind of KINDS) group.push({ framework, variant, size, kind, samples: [] });
+      }
+    const servers = new Map<string, Server>();
     try {
-      for (const variant of VARIANTS)
-        for (const size of SIZES) {
-          if (ONE_SIZE.has(variant) && size !== 1) continue;
-          if (!FILTER.test(`${framework} ${variant} N=${size}`)) continue;
-          const server = await startServer(framework, variant, size);
-          servers.set(`${variant}/${size}`, server);
-          for (const kind of KINDS) {
-            await load(server, kind, size, {
-              seconds: SERVER_WARMUP,
-              connections: CONNECTIONS,
-              pipelining: PIPELINING,
-            });
-            group.push({ framework, variant, size, kind, samples: [] });
-          }
-        }
       // Each repetition runs the request blocks (origins × request), and within a block every variant
       // back to back, in a balanced order: corskit and the package are then measured seconds apart in
       // every repetition, and their ratio is taken per repetition (paired), so that a slower phase of
       // the machine, which moves both, cancels out of it.
       const blocks = [...new Set(group.map((c) => `${c.size}/${c.kind}`))];
       for (let r = 0; r < REPS && blocks.length > 0; r++) {
+        if (r === 0 || FRESH) await startServers(group, servers);
         for (const key of balancedOrder(blocks, r)) {
           const block = group.filter((c) => `${c.size}/${c.kind}` === key);
           for (const cell of balancedOrder(block, r)) {
@@ -146,14 +148,37 @@ async function main(): Promise<void> {
             cell.samples.push(await sample(server, cell.kind, cell.size));
           }
         }
+        if (FRESH) stopServers(servers);
         progress(`${LABEL[framework]}: repetition ${r + 1} of ${REPS}`);
       }
     } finally {
-      for (const s of servers.values()) s.child.kill();
+      stopServers(servers);
     }
     cells.push(...group);
   }
   report(cells, header, (performance.now() - started) / 1000);
+}
+
+/** Starts one server per variant and size of the group (in `servers`), each warmed on each request. */
+async function startServers(group: readonly Cell[], servers: Map<string, Server>): Promise<void> {
+  for (const cell of group) {
+    const key = `${cell.variant}/${cell.size}`;
+    let server = servers.get(key);
+    if (server === undefined) {
+      server = await startServer(cell.framework, cell.variant, cell.size);
+      servers.set(key, server);
+    }
+    await load(server, cell.kind, cell.size, {
+      seconds: SERVER_WARMUP,
+      connections: CONNECTIONS,
+      pipelining: PIPELINING,
+    });
+  }
+}
+
+function stopServers(servers: Map<string, Server>): void {
+  for (const s of servers.values()) s.child.kill();
+  servers.clear();
 }
 
 /** One line of progress on stderr (the report goes to stdout). */
@@ -178,6 +203,11 @@ function pairedRatios(
   };
 }
 
+/** The median over repetitions of a's requests per second over b's (measured in the same repetition). */
+function pairedThroughput(a: Cell, b: Cell): number {
+  return median(a.samples.map((s, r) => s.rps / (b.samples[r] as Sample).rps));
+}
+
 function report(cells: Cell[], header: string, seconds: number): void {
   // No CORS and the control have one server, listed with the 1-origin rows; they are the baseline of
   // both sizes.
@@ -194,7 +224,7 @@ function report(cells: Cell[], header: string, seconds: number): void {
   const range = (c: Cell, f: (s: Sample) => number, digits: number): string =>
     `${med(c, f).toFixed(digits)} (${Math.min(...c.samples.map(f)).toFixed(digits)}–${Math.max(...c.samples.map(f)).toFixed(digits)})`;
   console.log(
-    `\n### HTTP (${header}; taskset ${hasTaskset ? 'server on core 0, autocannon on core 1' : 'not available'}; ${CONNECTIONS} connections × ${PIPELINING} requests in flight; single-threaded GC; each server warmed ${SERVER_WARMUP} s per request, then ${DURATION} s per sample after ${WARMUP} s warm-up, ${REPS} repetitions, variants of one request back to back, one framework at a time; run took ${Math.round(seconds)} s)\n`,
+    `\n### HTTP (${header}; taskset ${hasTaskset ? 'server on core 0, autocannon on core 1' : 'not available'}; ${CONNECTIONS} connections × ${PIPELINING} requests in flight; single-threaded GC; ${FRESH ? 'fresh server processes for every repetition' : 'one server process per variant for all repetitions'}, each warmed ${SERVER_WARMUP} s per request, then ${DURATION} s per sample after ${WARMUP} s warm-up, ${REPS} repetitions, variants of one request back to back, one framework at a time; throughput ratios paired; run took ${Math.round(seconds)} s)\n`,
   );
   console.log(
     "| framework | origins | request | variant | req/s | p99 ms | server CPU µs/req | CPU vs package, paired (range) | cheaper in | CPU over no CORS vs package's | req/s vs no CORS | req/s vs same headers |",
@@ -218,12 +248,9 @@ function report(cells: Cell[], header: string, seconds: number): void {
         : c.variant === 'corskit'
           ? 'n/a'
           : '';
-    const rpsRatio =
-      c.variant !== 'none' && none ? (med(c, (s) => s.rps) / med(none, (s) => s.rps)).toFixed(2) : '';
+    const rpsRatio = c.variant !== 'none' && none ? pairedThroughput(c, none).toFixed(2) : '';
     const controlRatio =
-      c.variant === 'corskit' && control
-        ? `${(med(c, (s) => s.rps) / med(control, (s) => s.rps)).toFixed(2)}×`
-        : '';
+      c.variant === 'corskit' && control ? `${pairedThroughput(c, control).toFixed(2)}×` : '';
     const name =
       c.variant === 'peer'
         ? PEER[c.framework]
@@ -244,7 +271,7 @@ function report(cells: Cell[], header: string, seconds: number): void {
       verdicts.push(
         `throughput under 0.95× no CORS: ${LABEL[c.framework]} ${c.kind} N=${c.size}: ${rpsRatio}×${
           control && none
-            ? `; the same headers with no logic: ${(med(control, (s) => s.rps) / med(none, (s) => s.rps)).toFixed(2)}×, corskit ${controlRatio} of that`
+            ? `; the same headers with no logic: ${pairedThroughput(control, none).toFixed(2)}×, corskit ${controlRatio} of that`
             : ''
         }`,
       );
