@@ -114,18 +114,10 @@ function appendVaryOnWrite(
     keepGuard(res, tokens, written, getHeader);
     return;
   }
-  const writeHead = res.writeHead;
+  const writeHead = res.writeHead as WriteHead;
+  const guard = guardFor(tokens, written, getHeader); // shared from one response to the next
   res.writeHead = function (this: ServerResponse, status: number, reason?: unknown, headers?: unknown) {
-    return writeHeadWithVary(
-      writeHead as WriteHead,
-      this,
-      status,
-      reason,
-      headers,
-      tokens,
-      written,
-      getHeader,
-    );
+    return writeHeadWithVary(writeHead, this, status, reason, headers, guard);
   } as ServerResponse['writeHead'];
 }
 
@@ -167,21 +159,11 @@ function findGuardedPrototype(own: object | null): object | null {
 }
 
 function guardPrototype(proto: ServerResponse): void {
-  const writeHead = proto.writeHead; // inherited from node's ServerResponse.prototype
+  const writeHead = proto.writeHead as WriteHead; // inherited from node's ServerResponse.prototype
   proto.writeHead = function (this: ServerResponse, status: number, reason?: unknown, headers?: unknown) {
     const guard = guardOf(this);
-    if (guard === undefined) return (writeHead as WriteHead).call(this, status, reason, headers);
-    const { tokens, written, getHeader } = guard;
-    return writeHeadWithVary(
-      writeHead as WriteHead,
-      this,
-      status,
-      reason,
-      headers,
-      tokens,
-      written,
-      getHeader,
-    );
+    if (guard === undefined) return writeHead.call(this, status, reason, headers);
+    return writeHeadWithVary(writeHead, this, status, reason, headers, guard);
   } as ServerResponse['writeHead'];
   guardedPrototypes.add(proto);
 }
@@ -261,9 +243,7 @@ function writeHeadWithVary(
   status: number,
   reason: unknown,
   headers: unknown,
-  tokens: readonly string[],
-  written: string,
-  getHeader: ServerResponse['getHeader'],
+  { tokens, written, getHeader }: VaryGuard,
 ): ServerResponse {
   // Usually still the value we wrote: then there is nothing to parse again, and headersSent (one more
   // lookup on the response) is not read.
