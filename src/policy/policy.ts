@@ -86,6 +86,8 @@ interface Compiled {
   /** The answers to refused origins, by reason (a handful of reason codes at most). */
   readonly refusedActuals: Map<CorsReasonCode, CorsDecision>;
   readonly refusedPreflights: Map<CorsReasonCode, CorsDecision>;
+  /** The last origin refused without a lookup, and why (changed in place). */
+  readonly lastRefused: { origin: string; reason: CorsReasonCode };
 }
 
 /** What the policy answers to one Access-Control-Request-Headers value. */
@@ -196,8 +198,8 @@ type Decide = (request: CorsRequest) => CorsDecision | Promise<CorsDecision>;
 /** decide() of each policy made here, for requests whose header names are known to be lowercase. */
 const nodeDeciders = new WeakMap<CorsPolicy, Decide>();
 
-/** decide() for Node's IncomingMessage, whose header names Node lowercases (the node and express
- *  adapters, and the hono adapter on @hono/node-server): the same answer as policy.decide, without
+/** decide() for Node's IncomingMessage, whose header names Node lowercases (the node, express, koa and
+ *  fastify adapters, and the hono adapter on @hono/node-server): the same answer as policy.decide, without
  *  reading `rawHeaders` to find that out.
  *  Express's requests, like its responses, get a map of their own, where a property read costs about
  *  0.4 µs instead of 0.05 (bench/express-response.bench.ts). A policy made elsewhere gets its own
@@ -256,6 +258,7 @@ function compile(
     actualAnswers: new Map(),
     refusedActuals: new Map(),
     refusedPreflights: new Map(),
+    lastRefused: { origin: '', reason: 'origin-malformed' },
     notCors: freeze<CorsDecision>({
       kind: 'not-cors',
       allowed: false,
@@ -365,8 +368,7 @@ function staticOriginCheck(c: Compiled, origin: string): 'allowed' | 'lookup' | 
   if (origin.length > MAX_ORIGIN_LENGTH) return 'origin-malformed';
   if ((c.matcher as OriginMatcher).matches(origin)) return 'allowed';
   if (origin === 'null') return 'origin-null';
-  // Without a lookup, a refused origin needs no parts: only whether it was malformed.
-  if (c.lookup === undefined) return isSerializedOrigin(origin) ? 'origin-not-allowed' : 'origin-malformed';
+  if (c.lookup === undefined) return refusedOriginReason(c, origin);
   const parts = splitSerializedOrigin(origin);
   if (parts === null) return 'origin-malformed';
   if (
@@ -378,6 +380,19 @@ function staticOriginCheck(c: Compiled, origin: string): 'allowed' | 'lookup' | 
     return 'origin-insecure-with-credentials';
   }
   return 'lookup';
+}
+
+/** Why an origin is refused without a lookup: it needs no parts, only whether it was malformed. Refused
+ *  requests mostly repeat one origin (a page retrying, one hostile site), so the last answer is kept:
+ *  comparing with it costs less than the scan, which over HTTP cost about as much as the rest of the
+ *  origin check (bench/http/profile.ts). At most MAX_ORIGIN_LENGTH characters are compared. */
+function refusedOriginReason(c: Compiled, origin: string): CorsReasonCode {
+  const last = c.lastRefused;
+  if (origin === last.origin) return last.reason;
+  const reason: CorsReasonCode = isSerializedOrigin(origin) ? 'origin-not-allowed' : 'origin-malformed';
+  last.origin = origin;
+  last.reason = reason;
+  return reason;
 }
 
 /** An actual request from an allowed origin. The list handed out is frozen; its pairs are shared (and

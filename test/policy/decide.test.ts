@@ -147,6 +147,23 @@ describe('classification', () => {
       expect(d.headers).toEqual([]);
     }
   });
+
+  it('gives each refused origin its own reason when refused origins alternate and repeat', () => {
+    // The policy keeps the last refused origin's reason: a repeat must reuse it, a change must not.
+    const order = [EVIL, EVIL, 'HTTPS://evil.example', 'HTTPS://evil.example', EVIL, '', EVIL, `${EVIL} `];
+    const reasons = order.map((o) => decideSync(policy, actual(o)).reason);
+    expect(reasons).toEqual([
+      'origin-not-allowed',
+      'origin-not-allowed',
+      'origin-malformed',
+      'origin-malformed',
+      'origin-not-allowed',
+      'origin-malformed',
+      'origin-not-allowed',
+      'origin-malformed',
+    ]);
+    expect(decideSync(policy, actual(APP)).allowed).toBe(true);
+  });
 });
 
 describe('methods', () => {
