@@ -5,7 +5,8 @@
 //    whose headers are then written (writeHead), as Express would. Peer: `cors`.
 //  - fastify: the plugin's hooks (onRequest, and onSend for corskit) taken from a stand-in instance and
 //    run through Fastify's own hook runners, with a request whose `routeOptions` getter builds the same
-//    object Fastify's does, and a recording reply. Peer: @fastify/cors's onRequest hook.
+//    object Fastify's does, and a recording reply whose send() writes its headers with the writeHead of
+//    a fresh http.ServerResponse, as Fastify does. Peer: @fastify/cors's onRequest hook.
 //  - koa: the middleware on a real Koa context (app.createContext over real req/res), its result wrapped
 //    in Promise.resolve and awaited as koa-compose does. Peer: @koa/cors.
 //  - hono: the middleware on a real hono Context over a Request built once, with a next() that makes the
@@ -103,6 +104,11 @@ class Reply {
   sent = false;
   corskitVary: readonly string[] | null = null;
   headers: Record<string, string> = {};
+  /** As in Fastify, the Node response, whose writeHead send() calls with the reply's headers. */
+  readonly raw: ServerResponse;
+  constructor(request: IncomingMessage) {
+    this.raw = new ServerResponse(request);
+  }
   header(name: string, value: string): this {
     this.headers[name.toLowerCase()] = value;
     return this;
@@ -122,6 +128,7 @@ class Reply {
   }
   send(): this {
     this.sent = true;
+    this.raw.writeHead(this.statusCode, this.headers);
     return this;
   }
 }
@@ -206,7 +213,7 @@ function fastifyRow(name: string, hooks: { onRequest: Hook; onSend?: Hook } | nu
   return {
     name,
     run() {
-      const reply = new Reply();
+      const reply = new Reply(request.raw);
       request.corsPreflightEnabled = false;
       if (onRequest === null) reply.send();
       else onRequestHookRunner(onRequest, request, reply, handler(reply));

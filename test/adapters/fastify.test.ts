@@ -127,6 +127,22 @@ describe('fastify: specifics', () => {
     }
   });
 
+  it('a route declared before the plugin gets the app policy, config.cors or not', async () => {
+    // Fastify tells a plugin only about routes declared after it; docs/adapters.md says so.
+    const app = Fastify();
+    app.get('/early', { config: { cors: false } }, async () => 'early');
+    await app.register(cors(config));
+    app.get('/late', { config: { cors: false } }, async () => 'late');
+    const served = await start(app);
+    const get = (path: string) => fetch(served.url + path, { headers: { Origin: ALLOWED } });
+    try {
+      expect((await get('/early')).headers.get('access-control-allow-origin')).toBe(ALLOWED);
+      expect((await get('/late')).headers.get('access-control-allow-origin')).toBeNull();
+    } finally {
+      await served.close();
+    }
+  });
+
   it("a route's override covers its preflights when the route also answers OPTIONS", async () => {
     const calls: string[] = [];
     const app = Fastify();
