@@ -8,13 +8,14 @@ import {
   type CorsRequest,
   toCorsPolicy,
 } from '../policy/index.js';
+import { nodeRequestDecider } from '../policy/policy.js';
 
 /** Koa middleware: answers preflights with an empty response; sets CORS headers on every other request
  *  (OPTIONS included), also when a later middleware throws. Config errors throw here, at startup. */
 export function cors(policyOrConfig: CorsPolicy | CorsPolicyConfig): Middleware {
-  const policy = toCorsPolicy(policyOrConfig);
+  const decide = nodeRequestDecider(toCorsPolicy(policyOrConfig));
   return (ctx, next) => {
-    const decision = policy.decide(ctx.req as CorsRequest); // method and headers, read in place
+    const decision = decide(ctx.req as CorsRequest); // method and headers, read in place
     // A decision is a promise only with an originLookup: otherwise no await, no extra tick.
     return decision instanceof Promise
       ? decision.then((d) => respond(ctx, next, d))
