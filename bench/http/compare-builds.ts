@@ -8,6 +8,10 @@
 //
 //   npm run build && cp -r dist/bundle /tmp/after     (and the same at the commit before, into /tmp/before)
 //   npx tsx bench/http/compare-builds.ts express 'actual allowed,actual denied' 12 /tmp/before /tmp/after
+//
+// --baselines adds the servers with no CORS and with the constant headers (run.ts's control), and each
+// build's throughput and CPU against no CORS, paired: for the target "actual requests at 0.95× the
+// throughput of no CORS", which the ratio to the package does not show.
 import { basename } from 'node:path';
 import {
   balancedOrder,
@@ -20,7 +24,9 @@ import {
   startServer,
 } from './servers.js';
 
-const args = process.argv.slice(2).filter((a) => a !== '--keep-servers');
+const FLAGS = ['--keep-servers', '--baselines'];
+const args = process.argv.slice(2).filter((a) => !FLAGS.includes(a));
+const BASELINES = process.argv.includes('--baselines');
 // Fresh server processes for every repetition, as in run.ts (--keep-servers starts them once): two
 // processes of one bundle can differ by up to 15% for the whole of their life.
 const FRESH = !process.argv.includes('--keep-servers');
@@ -28,7 +34,7 @@ const [framework = 'express', kindList = 'actual allowed', reps = '12', ...build
 const kinds = kindList.split(',') as Kind[];
 if (builds.length === 0 || kinds.some((k) => !KINDS.includes(k)))
   throw new Error(
-    'usage: compare-builds.ts <framework> <request,...> <repetitions> <bundle folder>... [--keep-servers]',
+    'usage: compare-builds.ts <framework> <request,...> <repetitions> <bundle folder>... [--keep-servers] [--baselines]',
   );
 const LOAD = { connections: 10, pipelining: 4 };
 pinLoadGenerator();
@@ -38,6 +44,10 @@ const servers: { name: string; server: Server }[] = [];
 async function startAll(): Promise<void> {
   delete process.env.CORSKIT_BUNDLE;
   servers.push({ name: 'package', server: await startServer(framework, 'peer', 1) });
+  if (BASELINES) {
+    servers.push({ name: 'no CORS', server: await startServer(framework, 'none', 1) });
+    servers.push({ name: 'control', server: await startServer(framework, 'headers', 1) });
+  }
   for (const dir of builds) {
     process.env.CORSKIT_BUNDLE = dir; // read by the child at spawn
     servers.push({ name: basename(dir), server: await startServer(framework, 'corskit', 1) });
@@ -49,9 +59,14 @@ function stopAll(): void {
   servers.length = 0;
 }
 
-const names = ['package', ...builds.map((dir) => basename(dir))];
+const names = [
+  'package',
+  ...(BASELINES ? ['no CORS', 'control'] : []),
+  ...builds.map((dir) => basename(dir)),
+];
 try {
   const samples = new Map<string, number[]>();
+  const rates = new Map<string, number[]>();
   for (let r = 0; r < Number(reps); r++) {
     if (r === 0 || FRESH) await startAll();
     for (const kind of kinds) {
@@ -62,6 +77,7 @@ try {
         const after = await cpuOf(server);
         const key = `${kind}|${name}`;
         samples.set(key, [...(samples.get(key) ?? []), (after - before) / result.requests.total]);
+        rates.set(key, [...(rates.get(key) ?? []), result.requests.average]);
       }
     }
     if (FRESH) stopAll();
@@ -69,16 +85,24 @@ try {
   }
 
   const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1] as number;
-  console.log(`\n| request | build | server CPU µs/req | vs package, paired | cheaper in |`);
-  console.log('|---|---|---:|---:|---:|');
+  const paired = (a: number[], b: number[]): number => median(a.map((x, i) => x / (b[i] as number)));
+  const extra = BASELINES ? ' throughput vs no CORS | CPU vs no CORS |' : '';
+  console.log(`\n| request | server | server CPU µs/req | vs package, paired | cheaper in |${extra}`);
+  console.log(`|---|---|---:|---:|---:|${BASELINES ? '---:|---:|' : ''}`);
   for (const kind of kinds) {
     const pkg = samples.get(`${kind}|package`) as number[];
-    for (const name of names.slice(1)) {
+    for (const name of names) {
       const xs = samples.get(`${kind}|${name}`) as number[];
       const ratios = xs.map((x, i) => x / (pkg[i] as number));
-      console.log(
-        `| ${kind} | ${name} | ${median(xs).toFixed(1)} | ${median(ratios).toFixed(3)}× | ${ratios.filter((x) => x < 1).length} of ${ratios.length} |`,
-      );
+      const against = name === 'package' ? '' : `${median(ratios).toFixed(3)}×`;
+      const cheaper = name === 'package' ? '' : `${ratios.filter((x) => x < 1).length} of ${ratios.length}`;
+      const at = (m: Map<string, number[]>, server: string) => m.get(`${kind}|${server}`) as number[];
+      const vsNone = !BASELINES
+        ? ''
+        : name === 'no CORS'
+          ? ' | |'
+          : ` ${paired(at(rates, name), at(rates, 'no CORS')).toFixed(3)}× | ${paired(xs, at(samples, 'no CORS')).toFixed(3)}× |`;
+      console.log(`| ${kind} | ${name} | ${median(xs).toFixed(1)} | ${against} | ${cheaper} |${vsNone}`);
     }
   }
 } finally {
