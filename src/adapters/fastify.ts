@@ -29,7 +29,8 @@ type WithVary = FastifyReply & { [VARY]: readonly string[] | null };
  * The plugin: `await app.register(cors(config))` before the routes. It applies to the whole app (it is
  * not encapsulated). Preflights are answered in an onRequest hook, before authentication hooks and
  * before routing decides on a 404; every other request gets its CORS headers there too, so error
- * responses keep them. A route's `config.cors` replaces the app policy for requests routed to it.
+ * responses keep them. A route's `config.cors` replaces the app policy for requests routed to it, for
+ * routes declared after the plugin.
  */
 export function cors(policyOrConfig: CorsPolicy | CorsPolicyConfig): FastifyPluginAsync {
   const appPolicy = toCorsPolicy(policyOrConfig);
