@@ -18,7 +18,9 @@ declare module 'fastify' {
   }
 }
 
-type RouteSetting = CorsPolicy | CorsPolicyConfig | false | undefined;
+type RouteSetting = CorsPolicy | CorsPolicyConfig | false;
+/** decide() of a policy, for Node's request. */
+type Decide = ReturnType<typeof nodeRequestDecider>;
 
 /** The Vary tokens still to append when the reply is sent: a reply decoration, so that setting it per
  *  request keeps the reply's shape (no WeakMap, no new property). */
@@ -33,12 +35,10 @@ type WithVary = FastifyReply & { [VARY]: readonly string[] | null };
  * routes declared after the plugin.
  */
 export function cors(policyOrConfig: CorsPolicy | CorsPolicyConfig): FastifyPluginAsync {
-  const appPolicy = toCorsPolicy(policyOrConfig);
-  const decideApp = nodeRequestDecider(appPolicy);
+  const decideApp = nodeRequestDecider(toCorsPolicy(policyOrConfig));
   const routePolicies = new WeakMap<CorsPolicyConfig, CorsPolicy>();
 
   const policyFor = (setting: RouteSetting): CorsPolicy | null => {
-    if (setting === undefined) return appPolicy;
     if (setting === false) return null;
     if (isPolicy(setting)) return setting;
     let policy = routePolicies.get(setting);
@@ -58,26 +58,23 @@ export function cors(policyOrConfig: CorsPolicy | CorsPolicyConfig): FastifyPlug
     let routeSettings = false;
     app.decorateReply(VARY, null);
 
-    // Build route policies when routes are declared, so config errors throw at startup, and keep each in
-    // the route's config. Fastify tells a plugin only about the routes declared after it: a route
+    // Build route policies when routes are declared, so config errors throw at startup, and keep each
+    // one's decide() in the route's config. Fastify tells a plugin only about the routes declared after it: a route
     // declared before gets the app policy, whether or not it has a config.cors (docs/adapters.md).
     app.addHook('onRoute', (route) => {
       const setting = route.config?.cors;
       if (setting === undefined) return;
-      const own: RouteConfig = { [ROUTE_POLICY]: policyFor(setting) };
+      const policy = policyFor(setting);
+      const own: RouteConfig = { [ROUTE_DECIDE]: policy === null ? null : nodeRequestDecider(policy) };
       route.config = { ...route.config, ...own };
       routeSettings = true;
       if (setting !== false) overriddenUrls.add(route.url);
     });
 
     app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done) => {
-      const policy = routeSettings ? routePolicyOf(request, appPolicy) : appPolicy;
-      if (policy === null) return done();
-      // Method and headers, read in place from Node's request (its header names are lowercase).
-      const decision =
-        policy === appPolicy
-          ? decideApp(request.raw as CorsRequest)
-          : policy.decide(request.raw as CorsRequest);
+      const decide = routeSettings ? routeDecideOf(request, decideApp) : decideApp;
+      if (decide === null) return done();
+      const decision = decide(request.raw as CorsRequest); // method and headers, read in place
       if (decision instanceof Promise) decision.then((d) => answer(d, reply as WithVary, done));
       else answer(decision, reply as WithVary, done);
     });
@@ -113,13 +110,13 @@ export function cors(policyOrConfig: CorsPolicy | CorsPolicyConfig): FastifyPlug
   });
 }
 
-/** A route's own policy (null: no CORS), kept in its config when it was declared. */
-const ROUTE_POLICY = Symbol('corskit.routePolicy');
-type RouteConfig = { [ROUTE_POLICY]?: CorsPolicy | null } | undefined;
+/** decide() of a route's own policy (null: no CORS), kept in its config when it was declared. */
+const ROUTE_DECIDE = Symbol('corskit.routeDecide');
+type RouteConfig = { [ROUTE_DECIDE]?: Decide | null } | undefined;
 
-function routePolicyOf(request: FastifyRequest, appPolicy: CorsPolicy): CorsPolicy | null {
-  const own = (request.routeOptions.config as RouteConfig)?.[ROUTE_POLICY];
-  return own === undefined ? appPolicy : own;
+function routeDecideOf(request: FastifyRequest, decideApp: Decide): Decide | null {
+  const own = (request.routeOptions.config as RouteConfig)?.[ROUTE_DECIDE];
+  return own === undefined ? decideApp : own;
 }
 
 function answer(decision: CorsDecision, reply: WithVary, done: HookHandlerDoneFunction): void {
