@@ -9,6 +9,8 @@
 //   npm run build && cp -r dist/bundle /tmp/after     (and the same at the commit before, into /tmp/before)
 //   npx tsx bench/http/compare-builds.ts express 'actual allowed,actual denied' 12 /tmp/before /tmp/after
 //
+// --origins N gives the package and the builds N allowed origins (1 by default; the allowed request
+// comes from the last), as run.ts's 10,000-origin rows do.
 // --baselines adds the servers with no CORS and with the constant headers (run.ts's control), and each
 // build's throughput and CPU against no CORS, paired: for the target "actual requests at 0.95× the
 // throughput of no CORS", which the ratio to the package does not show.
@@ -25,16 +27,20 @@ import {
 } from './servers.js';
 
 const FLAGS = ['--keep-servers', '--baselines'];
-const args = process.argv.slice(2).filter((a) => !FLAGS.includes(a));
+const originsAt = process.argv.indexOf('--origins');
+const SIZE = originsAt === -1 ? 1 : Number(process.argv[originsAt + 1]);
+const args = process.argv
+  .slice(2)
+  .filter((a, i, all) => !FLAGS.includes(a) && a !== '--origins' && all[i - 1] !== '--origins');
 const BASELINES = process.argv.includes('--baselines');
 // Fresh server processes for every repetition, as in run.ts (--keep-servers starts them once): two
 // processes of one bundle can differ by up to 15% for the whole of their life.
 const FRESH = !process.argv.includes('--keep-servers');
 const [framework = 'express', kindList = 'actual allowed', reps = '12', ...builds] = args;
 const kinds = kindList.split(',') as Kind[];
-if (builds.length === 0 || kinds.some((k) => !KINDS.includes(k)))
+if (builds.length === 0 || kinds.some((k) => !KINDS.includes(k)) || !(Number.isInteger(SIZE) && SIZE >= 1))
   throw new Error(
-    'usage: compare-builds.ts <framework> <request,...> <repetitions> <bundle folder>... [--keep-servers] [--baselines]',
+    'usage: compare-builds.ts <framework> <request,...> <repetitions> <bundle folder>... [--keep-servers] [--baselines] [--origins N]',
   );
 const LOAD = { connections: 10, pipelining: 4 };
 pinLoadGenerator();
@@ -43,16 +49,17 @@ const servers: { name: string; server: Server }[] = [];
 /** The package's server and one per build, each warmed for a second on each request. */
 async function startAll(): Promise<void> {
   delete process.env.CORSKIT_BUNDLE;
-  servers.push({ name: 'package', server: await startServer(framework, 'peer', 1) });
+  servers.push({ name: 'package', server: await startServer(framework, 'peer', SIZE) });
   if (BASELINES) {
     servers.push({ name: 'no CORS', server: await startServer(framework, 'none', 1) });
-    servers.push({ name: 'control', server: await startServer(framework, 'headers', 1) });
+    servers.push({ name: 'control', server: await startServer(framework, 'headers', SIZE) });
   }
   for (const dir of builds) {
     process.env.CORSKIT_BUNDLE = dir; // read by the child at spawn
-    servers.push({ name: basename(dir), server: await startServer(framework, 'corskit', 1) });
+    servers.push({ name: basename(dir), server: await startServer(framework, 'corskit', SIZE) });
   }
-  for (const { server } of servers) for (const k of kinds) await load(server, k, 1, { ...LOAD, seconds: 1 });
+  for (const { server } of servers)
+    for (const k of kinds) await load(server, k, SIZE, { ...LOAD, seconds: 1 });
 }
 function stopAll(): void {
   for (const { server } of servers) server.child.kill();
@@ -71,9 +78,9 @@ try {
     if (r === 0 || FRESH) await startAll();
     for (const kind of kinds) {
       for (const { name, server } of balancedOrder(servers, r)) {
-        await load(server, kind, 1, { ...LOAD, seconds: 0.3 });
+        await load(server, kind, SIZE, { ...LOAD, seconds: 0.3 });
         const before = await cpuOf(server);
-        const result = await load(server, kind, 1, { ...LOAD, seconds: 2 });
+        const result = await load(server, kind, SIZE, { ...LOAD, seconds: 2 });
         const after = await cpuOf(server);
         const key = `${kind}|${name}`;
         samples.set(key, [...(samples.get(key) ?? []), (after - before) / result.requests.total]);
