@@ -32,7 +32,7 @@ import { cors as corskitHono } from '../src/adapters/hono.js';
 import { cors as corskitKoa } from '../src/adapters/koa.js';
 import { cors as corskitNode } from '../src/adapters/node.js';
 import { type CorsPolicy, createCorsPolicy } from '../src/index.js';
-import { corskitConfig } from './drivers.js';
+import { corskitConfig, type NodeMw, nodeRow } from './drivers.js';
 import {
   ALL_METHODS,
   ALLOWED_HEADERS,
@@ -69,23 +69,6 @@ function requestOf(kase: Kase, origins: readonly string[]): RequestFixture {
 const noop = (): void => {};
 
 // node:http / express --------------------------------------------------------------------------------
-
-type NodeMw = (req: IncomingMessage, res: ServerResponse, next: (e?: unknown) => void) => void;
-
-function nodeRow(name: string, mw: NodeMw | null, r: RequestFixture): Row {
-  const req = new IncomingMessage(new Socket());
-  req.method = r.method;
-  req.headers = { ...r.headers };
-  return {
-    name,
-    run() {
-      const res = new ServerResponse(req);
-      if (mw === null) res.writeHead(200);
-      else mw(req, res, () => res.writeHead(200));
-      return res;
-    },
-  };
-}
 
 function peerNode(origins: readonly string[]): NodeMw {
   return cors({

@@ -6,6 +6,8 @@
 //    Request built once, with a no-op next; no routing.
 //  - @fastify/cors: only runs inside fastify (its hook needs fastify's request and reply), so through
 //    fastify.inject(), with and without the plugin; the difference is the plugin's share.
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Socket } from 'node:net';
 import fastifyCors from '@fastify/cors';
 import cors from 'cors';
 import Fastify, { type FastifyInstance, type InjectOptions } from 'fastify';
@@ -22,6 +24,7 @@ import {
   REQUEST_URL,
   type RequestFixture,
 } from './fixtures.js';
+import type { Row } from './harness.js';
 
 /** What a driver produced for one request: status if it answered itself, and lowercase headers. */
 export interface Observed {
@@ -331,6 +334,26 @@ export function fastifyInject(app: FastifyInstance, name: string): Driver {
         status: request.method === 'OPTIONS' ? res.statusCode : null,
         headers: flatten(res.headers),
       };
+    },
+  };
+}
+
+/** A connect-style middleware for node:http, as corskit/node and `cors` are. */
+export type NodeMw = (req: IncomingMessage, res: ServerResponse, next: (e?: unknown) => void) => void;
+
+/** One request through a node:http middleware (or none), on a real IncomingMessage and a fresh
+ *  ServerResponse per run, whose headers are then written (writeHead) as the application would. */
+export function nodeRow(name: string, mw: NodeMw | null, r: RequestFixture): Row {
+  const req = new IncomingMessage(new Socket());
+  req.method = r.method;
+  req.headers = { ...r.headers };
+  return {
+    name,
+    run() {
+      const res = new ServerResponse(req);
+      if (mw === null) res.writeHead(200);
+      else mw(req, res, () => res.writeHead(200));
+      return res;
     },
   };
 }

@@ -12,13 +12,12 @@
 // request, median and range over interleaved rounds (bench/harness.ts).
 //
 //   node --single-threaded-gc --import tsx bench/node-control.bench.ts [--rounds 15] [--sample-ms 50]
-import { IncomingMessage, ServerResponse } from 'node:http';
-import { Socket } from 'node:net';
+import type { ServerResponse } from 'node:http';
 import { cors as corskitNode } from '../src/adapters/node.js';
 import { appendVary, type CorsDecision, type CorsRequest, createCorsPolicy } from '../src/index.js';
 import { nodeRequestDecider } from '../src/policy/policy.js';
-import { corskitConfig } from './drivers.js';
-import { actualRequest, DENIED_ORIGIN, originList, type RequestFixture } from './fixtures.js';
+import { corskitConfig, type NodeMw, nodeRow } from './drivers.js';
+import { actualRequest, DENIED_ORIGIN, originList } from './fixtures.js';
 import { formatNs, machine, measure, type Row } from './harness.js';
 
 const argv = process.argv.slice(2);
@@ -26,23 +25,6 @@ const option = (name: string, dflt: number): number => {
   const i = argv.indexOf(`--${name}`);
   return i === -1 ? dflt : Number(argv[i + 1]);
 };
-
-type Mw = (req: IncomingMessage, res: ServerResponse, next: () => void) => void;
-
-function row(name: string, mw: Mw | null, r: RequestFixture): Row {
-  const req = new IncomingMessage(new Socket());
-  req.method = r.method;
-  req.headers = { ...r.headers };
-  return {
-    name,
-    run() {
-      const res = new ServerResponse(req);
-      if (mw === null) res.writeHead(200);
-      else mw(req, res, () => res.writeHead(200));
-      return res;
-    },
-  };
-}
 
 const origins = originList(1);
 const policy = createCorsPolicy(corskitConfig(origins));
@@ -57,21 +39,21 @@ for (const [kind, r] of requests) {
   const d = policy.decide(r) as CorsDecision; // no originLookup: synchronous
   const constants: [string, string][] = d.headers.map(([n, v]) => [n, v]);
   if (d.vary.length > 0) constants.push(['Vary', d.vary.join(', ')]);
-  const control: Mw = (_req, res, next) => {
+  const control: NodeMw = (_req, res, next) => {
     for (const [n, v] of constants) res.setHeader(n, v);
     next();
   };
-  const noGuard: Mw = (req, res, next) => {
+  const noGuard: NodeMw = (req, res, next) => {
     const decision = decide(req as CorsRequest) as CorsDecision;
     for (const [n, v] of decision.headers) res.setHeader(n, v);
     if (decision.vary.length > 0) res.setHeader('Vary', appendVary(res.getHeader('Vary'), decision.vary));
     next();
   };
   rows.push(
-    row(`${kind} | no CORS`, null, r),
-    row(`${kind} | control`, control, r),
-    row(`${kind} | decide, no guard`, noGuard, r),
-    row(`${kind} | corskit/node`, corskitNode(policy) as Mw, r),
+    nodeRow(`${kind} | no CORS`, null, r),
+    nodeRow(`${kind} | control`, control, r),
+    nodeRow(`${kind} | decide, no guard`, noGuard, r),
+    nodeRow(`${kind} | corskit/node`, corskitNode(policy) as NodeMw, r),
   );
 }
 
