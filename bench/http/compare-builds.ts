@@ -9,8 +9,8 @@
 //   npm run build && cp -r dist/bundle /tmp/after     (and the same at the commit before, into /tmp/before)
 //   npx tsx bench/http/compare-builds.ts express 'actual allowed,actual denied' 12 /tmp/before /tmp/after
 //
-// --origins N gives the package and the builds N allowed origins (1 by default; the allowed request
-// comes from the last), as run.ts's 10,000-origin rows do.
+// --origins N gives the package, the control and the builds N allowed origins (1 by default; the allowed
+// request comes from the last), as run.ts's 10,000-origin rows do.
 // --baselines adds the servers with no CORS and with the constant headers (run.ts's control), and each
 // build's throughput and CPU against no CORS, paired: for the target "actual requests at 0.95× the
 // throughput of no CORS", which the ratio to the package does not show.
