@@ -28,6 +28,7 @@ import {
   MAX_ORIGIN_LENGTH,
 } from '../../src/index.js';
 import { OriginMatcher } from '../../src/policy/origins.js';
+import { nodeRequestDecider } from '../../src/policy/policy.js';
 
 const APP = 'https://app.example.com';
 
@@ -95,6 +96,19 @@ describe('Origin: capped before hashing', () => {
     expect(matches).not.toHaveBeenCalled();
     expect(longest).toBeLessThanOrEqual(MAX_ORIGIN_LENGTH);
   });
+
+  it.each(hostile.map((o) => [o.length, o]))(
+    "a %i-character Origin is never looked up by the decider for Node's requests either",
+    (_n, origin) => {
+      const decide = nodeRequestDecider(policy);
+      let d: CorsDecision | undefined;
+      const longest = longestHashed(() => {
+        for (let i = 0; i < 2; i++) d = decide({ method: 'GET', headers: { origin } }) as CorsDecision;
+      });
+      expect(d).toMatchObject({ allowed: false, reason: 'origin-malformed', headers: [] });
+      expect(longest).toBeLessThanOrEqual(MAX_ORIGIN_LENGTH);
+    },
+  );
 
   it('the originLookup is not asked either', async () => {
     const lookup = vi.fn(() => true);

@@ -1252,6 +1252,60 @@ describe('nodeRequestDecider (what the node, express and hono adapters call)', (
     for (const r of requests) expect(decide(r)).toEqual(policy.decide(r));
   });
 
+  // An actual request from an origin answered before takes a short way (knownActualAnswer): the same
+  // answers, asked twice and in every order, whatever the policy.
+  it.each([
+    ['a list of origins', { origins: [APP], credentials: true, exposedHeaders: ['x-total'] }],
+    ["origins '*'", { origins: '*' as const }],
+    ['a pattern', { origins: ['https://*.example.com'] }],
+  ])('answers as decide() on the second asking too, with %s', (_name, config) => {
+    const p = createCorsPolicy(config);
+    const decide = nodeRequestDecider(p);
+    const asked = [
+      node('GET', { origin: APP }),
+      node('POST', { origin: EVIL }),
+      node('GET', { origin: '' }),
+      node('GET', { origin: 'null' }),
+      node('DELETE', { origin: 'https://x.example.com' }),
+      node('GET', { origin: `https://${'a'.repeat(300)}.example.com` }),
+      node('OPTIONS', { origin: APP }),
+      node('OPTIONS', { origin: EVIL, 'access-control-request-method': 'GET' }),
+    ];
+    for (const r of [...asked, ...asked, ...[...asked].reverse()]) expect(decide(r)).toEqual(p.decide(r));
+  });
+
+  it('tells onDenied of every refusal, the same origin again included', () => {
+    const onDenied = vi.fn();
+    const p = createCorsPolicy({ origins: [APP], onDenied });
+    const decide = nodeRequestDecider(p);
+    for (let i = 0; i < 3; i++)
+      expect((decide(node('GET', { origin: EVIL })) as CorsDecision).allowed).toBe(false);
+    expect(onDenied).toHaveBeenCalledTimes(3);
+  });
+
+  it('asks the originLookup every time: an origin it allowed once may be refused the next', async () => {
+    let answer = true;
+    const lookup = vi.fn(async () => answer);
+    const p = createCorsPolicy({ origins: [APP], originLookup: { lookup, dependsOn: [] } });
+    const decide = nodeRequestDecider(p);
+    const r = node('GET', { origin: 'https://partner.example.org' });
+    expect((await decide(r)).allowed).toBe(true);
+    answer = false;
+    expect((await decide(r)).allowed).toBe(false);
+    expect(lookup).toHaveBeenCalledTimes(2);
+  });
+
+  it('answers a request that throws when read as decide() does', () => {
+    const decide = nodeRequestDecider(policy);
+    const r = {
+      method: 'GET',
+      get headers(): Record<string, string> {
+        throw new Error('no headers');
+      },
+    };
+    expect(decide(r as CorsRequest)).toEqual(policy.decide(r as CorsRequest));
+  });
+
   it('does not read rawHeaders (the lookup it saves)', () => {
     const decide = nodeRequestDecider(policy);
     const read = vi.fn(() => []);
