@@ -5,6 +5,7 @@
 // asked, so the parent can take the CPU time spent between two moments.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { PerformanceObserver } from 'node:perf_hooks';
 import {
   ALL_METHODS,
   ALLOWED_HEADERS,
@@ -223,10 +224,21 @@ server.keepAliveTimeout = 60_000;
 server.listen(0, '127.0.0.1', () => {
   process.send?.({ port: (server.address() as AddressInfo).port });
 });
+// CORSKIT_BENCH_GC=1 also counts the garbage collections and their time (ms), answered with the CPU time:
+// for telling whether one variant's extra cost over HTTP is collection work its allocations bring on.
+const gc = { count: 0, ms: 0 };
+if (process.env.CORSKIT_BENCH_GC === '1') {
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      gc.count++;
+      gc.ms += entry.duration;
+    }
+  }).observe({ entryTypes: ['gc'] });
+}
 process.on('message', (m: { cpu?: boolean; rss?: boolean }) => {
   if (m.cpu) {
     const u = process.cpuUsage();
-    process.send?.({ cpu: u.user + u.system, rss: process.memoryUsage.rss() });
+    process.send?.({ cpu: u.user + u.system, rss: process.memoryUsage.rss(), gcs: gc.count, gcMs: gc.ms });
   }
 });
 process.on('disconnect', () => process.exit(0));
