@@ -57,7 +57,8 @@ async function afterNext(ctx: Context, next: Next, decision: CorsDecision): Prom
 /** Nothing once the headers are sent (a streamed or hand-written response), as ctx.set would do. */
 function writeVary(ctx: Context, tokens: readonly string[]): void {
   const res = ctx.res;
-  if (tokens.length > 0 && !res.headersSent) res.setHeader('Vary', appendVary(res.getHeader('Vary'), tokens));
+  // getHeader('vary'), lowercase: node lowercases the name it is given (for 'Vary', a new string each call).
+  if (tokens.length > 0 && !res.headersSent) res.setHeader('Vary', appendVary(res.getHeader('vary'), tokens));
 }
 
 /** Koa's error handler removes every response header and then sets `err.headers`: put ours there. */

@@ -70,7 +70,9 @@ function finish(decision: CorsDecision, res: ServerResponse, next: NodeNext): vo
     const [name, value] = headers[i] as readonly [string, string];
     setHeader.call(res, name, value);
   }
-  const vary = decision.vary.length > 0 ? appendVary(getHeader.call(res, 'Vary'), decision.vary) : null;
+  // getHeader('vary'), lowercase: node lowercases the name it is given, and for 'Vary' that is a new
+  // string every call.
+  const vary = decision.vary.length > 0 ? appendVary(getHeader.call(res, 'vary'), decision.vary) : null;
   if (vary !== null) setHeader.call(res, 'Vary', vary);
   if (decision.kind === 'preflight') {
     // Answered here and now: no application code runs before the headers are written. writeHead, not a
@@ -262,7 +264,7 @@ function writeHeadWithVary(
 ): ServerResponse {
   // Usually still the value we wrote: then there is nothing to parse again, and headersSent (one more
   // lookup on the response) is not read.
-  const current = getHeader.call(res, 'Vary');
+  const current = getHeader.call(res, 'vary'); // lowercase, as in finish
   if (current !== written && !res.headersSent) res.setHeader('Vary', appendVary(current, tokens));
   // Headers given to writeHead come last: writeHead(status, headers) or writeHead(status, reason, headers).
   if (headers === undefined && typeof reason !== 'string') {
