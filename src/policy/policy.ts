@@ -393,8 +393,8 @@ type NodeRequestLike = { readonly method?: unknown; readonly headers: { readonly
  *  server's requests. undefined sends the request through evaluate(), which gives the same answer for
  *  them. Only without an originLookup: its answers are not kept, it is asked every time. Node's requests
  *  only (lowercase header names). With an Origin string made per request, as Node's parser makes it:
- *  41–48 ns a decision against 75–76 (exact origins) and 243–280 (a subdomain pattern) the long way
- *  (bench/node-decider.bench.ts). */
+ *  43–50 ns a decision against 69–70 (exact origins) and 217–270 (a subdomain pattern) the long way
+ *  (bench/node-decider.bench.ts, in BENCHMARKS.md). */
 function knownActualAnswer(
   c: Compiled,
   request: NodeRequestLike,
