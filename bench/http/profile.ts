@@ -6,15 +6,18 @@
 // framework calls that carrying CORS headers costs; comparing "headers" with "corskit" shows what
 // corskit's code adds on top.
 //
-//   npx tsx bench/http/profile.ts <framework> [request] [seconds] [variants]
+//   npx tsx bench/http/profile.ts <framework> [request] [seconds] [variants] [--origins N]
 //   e.g. npx tsx bench/http/profile.ts hono 'actual allowed' 5 none,headers,corskit
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Kind, load, pinLoadGenerator, startServer } from './servers.js';
 
+// --origins N gives the servers N allowed origins (1 by default), as compare-builds.ts does.
+const originsAt = process.argv.indexOf('--origins');
+const SIZE = originsAt === -1 ? 1 : Number(process.argv[originsAt + 1]);
 const [framework = 'hono', kind = 'actual allowed', seconds = '5', list = 'none,headers,peer,corskit'] =
-  process.argv.slice(2);
+  process.argv.slice(2).filter((a, i, all) => a !== '--origins' && all[i - 1] !== '--origins');
 const variants = list.split(',');
 pinLoadGenerator();
 
@@ -27,12 +30,15 @@ interface ProfileNode {
 async function profileOf(variant: string): Promise<{ perRequest: Map<string, number>; requests: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'corskit-prof-'));
   const started = performance.now();
-  const server = await startServer(framework, variant, 1, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
+  const server = await startServer(framework, variant, variant === 'none' ? 1 : SIZE, [
+    '--cpu-prof',
+    `--cpu-prof-dir=${dir}`,
+  ]);
   const child = server.child;
   const options = { connections: 10, pipelining: 4 };
-  await load(server, kind as Kind, 1, { ...options, seconds: 1 }); // warm-up, left out of the profile below
+  await load(server, kind as Kind, SIZE, { ...options, seconds: 1 }); // warm-up, left out of the profile below
   const from = performance.now() - started;
-  const result = await load(server, kind as Kind, 1, { ...options, seconds: Number(seconds) });
+  const result = await load(server, kind as Kind, SIZE, { ...options, seconds: Number(seconds) });
   const to = performance.now() - started;
   await new Promise<void>((resolve) => {
     child.once('exit', () => resolve());
