@@ -4,7 +4,7 @@
 // (CORSKIT_BENCH_GC, server.ts): CPU, collection time and collections per request, medians.
 //
 //   npx tsx bench/http/gc-probe.ts <framework> '<request>,...' [repetitions 6] [origins 1]
-import { balancedOrder, type Kind, load, pinLoadGenerator, type Server, startServer } from './servers.js';
+import { balancedOrder, type Kind, load, pinLoadGenerator, startServer, statsOf } from './servers.js';
 
 const [framework = 'node', kindList = 'actual allowed', reps = '6', size = '1'] = process.argv.slice(2);
 const kinds = kindList.split(',') as Kind[];
@@ -12,12 +12,6 @@ const SIZE = Number(size);
 process.env.CORSKIT_BENCH_GC = '1';
 pinLoadGenerator();
 const LOAD = { connections: 10, pipelining: 4 };
-type Stat = { cpu: number; gcs: number; gcMs: number; majorGcMs: number };
-const stat = (s: Server) =>
-  new Promise<Stat>((resolve) => {
-    s.child.once('message', (m: Stat) => resolve(m));
-    s.child.send({ cpu: true });
-  });
 const variants = ['none', 'headers', 'corskit'];
 const rows = new Map<string, { cpu: number[]; gcUs: number[]; majorUs: number[]; gcs: number[] }>();
 for (let r = 0; r < Number(reps); r++) {
@@ -27,9 +21,9 @@ for (let r = 0; r < Number(reps); r++) {
   for (const kind of kinds)
     for (const { v, s } of balancedOrder(servers, r)) {
       await load(s, kind, SIZE, { ...LOAD, seconds: 0.3 });
-      const a = await stat(s);
+      const a = await statsOf(s);
       const res = await load(s, kind, SIZE, { ...LOAD, seconds: 2 });
-      const b = await stat(s);
+      const b = await statsOf(s);
       const n = res.requests.total;
       const key = `${kind}|${v}`;
       const row = rows.get(key) ?? { cpu: [], gcUs: [], majorUs: [], gcs: [] };

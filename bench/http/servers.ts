@@ -85,9 +85,22 @@ export function load(
 }
 
 /** The server's CPU time so far (µs), asked over IPC. */
-export function cpuOf(server: Server): Promise<number> {
+export async function cpuOf(server: Server): Promise<number> {
+  return (await statsOf(server)).cpu;
+}
+
+/** What the server answers when asked (server.ts): its CPU time (µs) and RSS, and, when started with
+ *  CORSKIT_BENCH_GC=1, its garbage collections so far and their time (ms). */
+export interface ServerStats {
+  readonly cpu: number;
+  readonly rss: number;
+  readonly gcs: number;
+  readonly gcMs: number;
+  readonly majorGcMs: number;
+}
+export function statsOf(server: Server): Promise<ServerStats> {
   return new Promise((resolve) => {
-    server.child.once('message', (m: { cpu: number }) => resolve(m.cpu));
+    server.child.once('message', (m: ServerStats) => resolve(m));
     server.child.send({ cpu: true });
   });
 }

@@ -187,9 +187,12 @@ export function createCorsPolicy(config: CorsPolicyConfig): CorsPolicy {
       return c.cfg;
     },
   });
-  const refusedKnown = onDenied === undefined; // a refusal onDenied must hear of takes the long way
+  // Answers are kept only without an originLookup (asked every time) and for listed origins; a refusal
+  // onDenied must hear of takes the long way.
+  const shortWay = c.lookup === undefined && !c.publicOrigins;
+  const refusedKnown = onDenied === undefined;
   nodeDeciders.set(policy, (request) => {
-    const known = knownActualAnswer(c, request as NodeRequestLike, refusedKnown);
+    const known = shortWay ? knownActualAnswer(c, request as NodeRequestLike, refusedKnown) : undefined;
     if (known !== undefined) return known;
     const e = safeEvaluate(c, request, true);
     return e instanceof Promise ? e.then(report) : report(e);
@@ -391,16 +394,15 @@ type NodeRequestLike = { readonly method?: unknown; readonly headers: { readonly
 /** The answer to an actual request (any method but OPTIONS, Fetch §4.8) from an origin this policy has
  *  answered before, found with one lookup (or one comparison, for the last refused origin): most of a
  *  server's requests. undefined sends the request through evaluate(), which gives the same answer for
- *  them. Only without an originLookup: its answers are not kept, it is asked every time. Node's requests
- *  only (lowercase header names). With an Origin string made per request, as Node's parser makes it:
- *  43–50 ns a decision against 69–70 (exact origins) and 217–270 (a subdomain pattern) the long way
- *  (bench/node-decider.bench.ts, in BENCHMARKS.md). */
+ *  them. Called only for a policy without an originLookup (its answers are not kept, it is asked every
+ *  time) and with listed origins. Node's requests only (lowercase header names). With an Origin string
+ *  made per request, as Node's parser makes it: 43–50 ns a decision against 69–70 (exact origins) and
+ *  217–270 (a subdomain pattern) the long way (bench/node-decider.bench.ts, in BENCHMARKS.md). */
 function knownActualAnswer(
   c: Compiled,
   request: NodeRequestLike,
   refusedToo: boolean,
 ): CorsDecision | undefined {
-  if (c.lookup !== undefined || c.publicOrigins) return undefined;
   try {
     if (request.method === 'OPTIONS') return undefined;
     const origin = request.headers.origin;
