@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { cors } from '../../src/adapters/fastify.js';
@@ -200,6 +201,31 @@ describe('fastify: specifics', () => {
     }
     const ours = warnings.filter((w) => (w as Error & { code?: string }).code === 'CORSKIT_ROUTE_PREFLIGHT');
     expect(ours.map((w) => w.message)).toEqual([expect.stringContaining('/partner has its own CORS policy')]);
+  });
+
+  it('puts Origin back in Vary when the handler removes it or sends a stream', async () => {
+    const app = Fastify();
+    await app.register(cors(config));
+    app.get('/removed', async (_request, reply) => {
+      reply.removeHeader('vary');
+      return 'removed';
+    });
+    app.get('/stream', async (_request, reply) => {
+      reply.header('Vary', 'Accept-Encoding');
+      return reply.send(Readable.from(['a', 'b']));
+    });
+    const served = await start(app);
+    const get = (path: string) => fetch(served.url + path, { headers: { Origin: ALLOWED } });
+    try {
+      const removed = await get('/removed');
+      expect(varyTokens(removed)).toEqual(['Origin']);
+      expect(removed.headers.get('access-control-allow-origin')).toBe(ALLOWED);
+      const stream = await get('/stream');
+      expect(await stream.text()).toBe('ab');
+      expect(varyTokens(stream)).toEqual(['Accept-Encoding', 'Origin']);
+    } finally {
+      await served.close();
+    }
   });
 
   it('config errors throw at setup, for the app policy and for a route policy', async () => {
