@@ -7,6 +7,19 @@ import { buildExpressApp } from './express-app.js';
 
 adapterContract('express', buildExpressApp(express), (c) => cors(c));
 
+/** Resolves for every caller once `n` have called. */
+function gate(n: number): () => Promise<void> {
+  let arrived = 0;
+  let open: () => void = () => {};
+  const opened = new Promise<void>((resolve) => {
+    open = resolve;
+  });
+  return () => {
+    if (++arrived === n) open();
+    return opened;
+  };
+}
+
 describe('express: specifics', () => {
   it("keeps CORS headers on Express's default error page and on 404s", async () => {
     const app = express();
@@ -80,10 +93,12 @@ describe('express: specifics', () => {
     }
   });
 
-  // The guard keeps its state per response under a symbol in res.locals (src/adapters/node.ts), and in a
-  // WeakMap where res.locals takes no new key.
+  // The guard keeps its state per response under a symbol in res.locals, and in a WeakMap where
+  // res.locals takes no new key (src/adapters/node.ts). The handler answers only once both requests are
+  // in it, so that each response's state is kept while another response's is.
   it('keeps the Vary guard with a frozen res.locals, and leaves no key an application would see', async () => {
     for (const freeze of [false, true]) {
+      const bothIn = gate(2);
       const app = express();
       if (freeze)
         app.use((_req, res, next) => {
@@ -91,7 +106,8 @@ describe('express: specifics', () => {
           next();
         });
       app.use(cors(config));
-      app.get('/r', (_req, res) => {
+      app.get('/r', async (_req, res) => {
+        await bothIn();
         res.setHeader('Vary', 'Accept-Language');
         res.send(
           JSON.stringify({ keys: Object.keys(res.locals), own: Object.keys(res).includes('writeHead') }),
@@ -99,12 +115,54 @@ describe('express: specifics', () => {
       });
       const served = await listen(http.createServer(app));
       try {
-        const r = await fetch(`${served.url}/r`, { headers: { Origin: ALLOWED } });
-        expect(await r.json()).toEqual({ keys: [], own: false });
-        expect(varyTokens(r)).toEqual(['Accept-Language', 'Origin']);
+        const get = () => fetch(`${served.url}/r`, { headers: { Origin: ALLOWED } });
+        for (const r of await Promise.all([get(), get()])) {
+          expect(await r.json()).toEqual({ keys: [], own: false });
+          expect(varyTokens(r)).toEqual(['Accept-Language', 'Origin']);
+        }
       } finally {
         await served.close();
       }
+    }
+  });
+
+  it('keeps both guards of a response through two policies when requests interleave between them', async () => {
+    const dependingOn = (name: string) => ({
+      ...config,
+      originLookup: { lookup: () => false, dependsOn: [name] },
+    });
+    const between = gate(2);
+    const inHandler = gate(2);
+    const app = express();
+    app.use(cors(dependingOn('X-One')));
+    app.use((_req, _res, next) => {
+      between().then(() => next());
+    });
+    app.use(cors(dependingOn('X-Two')));
+    app.get('/r', async (_req, res) => {
+      await inHandler();
+      res.setHeader('Vary', 'Accept');
+      res.send('r');
+    });
+    app.get('/now', (_req, res) => {
+      res.setHeader('Vary', 'Accept');
+      res.send('now');
+    });
+    const served = await listen(http.createServer(app));
+    try {
+      const get = () => fetch(`${served.url}/r`, { headers: { Origin: ALLOWED } });
+      for (const r of await Promise.all([get(), get()])) {
+        expect(await r.text()).toBe('r');
+        expect(varyTokens(r)).toEqual(['Accept', 'Origin', 'X-One', 'X-Two']);
+      }
+      // One request at a time, each answered at once.
+      for (let i = 0; i < 2; i++) {
+        const now = await fetch(`${served.url}/now`, { headers: { Origin: ALLOWED } });
+        expect(await now.text()).toBe('now');
+        expect(varyTokens(now)).toEqual(['Accept', 'Origin', 'X-One', 'X-Two']);
+      }
+    } finally {
+      await served.close();
     }
   });
   // The guard on Express's prototype takes writeHead's three forms; headers given to it come last.
