@@ -4,7 +4,7 @@
 // loopback port 0, sends {port} to its parent over IPC, and answers {cpu} (process.cpuUsage, µs) when
 // asked, so the parent can take the CPU time spent between two moments.
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, Socket } from 'node:net';
 import { constants, PerformanceObserver } from 'node:perf_hooks';
 import {
   ALL_METHODS,
@@ -220,10 +220,23 @@ async function listener(): Promise<Listener | http.Server> {
 
 const made = await listener();
 const server = made instanceof http.Server ? made : http.createServer(made);
-server.keepAliveTimeout = 60_000;
-server.listen(0, '127.0.0.1', () => {
-  process.send?.({ port: (server.address() as AddressInfo).port });
-});
+// CORSKIT_BENCH_IN_PROCESS="<request kind>,<requests>" (bench/http/in-process.ts): no socket. The server's
+// own 'request' handler is given Node's request and response objects, made here as Node's parser and
+// server make them (the header record built from rawHeaders on first read, an Origin string made from
+// bytes per request), and the process sends its CPU time per request (see serveInProcess) and exits.
+// The same app as over HTTP, framework and all, without the parser, the socket writes and the kernel.
+const inProcess = process.env.CORSKIT_BENCH_IN_PROCESS;
+if (inProcess !== undefined) {
+  const [kind = 'actual denied', count = '100000'] = inProcess.split(',');
+  const result = await serveInProcess(kind, Number(count));
+  if (process.send === undefined) console.log(result.nsPerRequest.toFixed(0), 'ns per request');
+  else process.send(result, () => process.exit(0));
+} else {
+  server.keepAliveTimeout = 60_000;
+  server.listen(0, '127.0.0.1', () => {
+    process.send?.({ port: (server.address() as AddressInfo).port });
+  });
+}
 // CORSKIT_BENCH_GC=1 also counts the garbage collections and their time (ms), answered with the CPU time:
 // for telling whether one variant's extra cost over HTTP is collection work its allocations bring on.
 // Scavenges (minor) are told apart from the rest (mark-compact and its incremental steps).
@@ -251,3 +264,66 @@ process.on('message', (m: { cpu?: boolean; rss?: boolean }) => {
   }
 });
 process.on('disconnect', () => process.exit(0));
+
+/** CPU time per request, and the head of the last response (its Date line taken out), for the driver to
+ *  check that every variant answered, and answered alike. */
+async function serveInProcess(kind: string, count: number): Promise<{ nsPerRequest: number; head: string }> {
+  const allowed = origins[origins.length - 1] as string;
+  const fixture =
+    kind === 'actual allowed'
+      ? actualRequest(allowed)
+      : kind === 'preflight allowed'
+        ? preflightRequest(allowed)
+        : actualRequest(DENIED_ORIGIN);
+  const raw = Object.entries(fixture.headers).flatMap(([n, v]) => [n, Buffer.from(v, 'latin1')] as const);
+  const socket = new Socket();
+  let last: http.ServerResponse | undefined;
+  // Requests go in 40 at a time, as many as the HTTP benchmark keeps in flight (10 connections, 4
+  // pipelined), so that as few are alive at once for the collector to move.
+  const IN_FLIGHT = 40;
+  const batch = async (): Promise<void> => {
+    const pending: http.ServerResponse[] = [];
+    for (let i = 0; i < IN_FLIGHT; i++) {
+      const req = new http.IncomingMessage(socket);
+      req.method = fixture.method;
+      req.url = REQUEST_PATH;
+      req.httpVersion = '1.1';
+      req.httpVersionMajor = 1;
+      req.httpVersionMinor = 1;
+      // As Node's parser hands them over: the record is built from these on its first read.
+      const rawHeaders = raw.map((x) => (typeof x === 'string' ? x : x.toString('latin1')));
+      (req as unknown as { _addHeaderLines(h: string[], n: number): void })._addHeaderLines(
+        rawHeaders,
+        rawHeaders.length,
+      );
+      req.complete = true;
+      req.push(null);
+      // Node's server reads Host and Expect before it emits the request, building the record.
+      if (req.headers.host === undefined || req.headers.expect !== undefined) throw new Error('bad fixture');
+      const res = new http.ServerResponse(req);
+      server.emit('request', req, res);
+      pending.push(res);
+      last = res;
+    }
+    // Koa and Hono answer after a microtask or more: every response must have ended before the next batch.
+    for (let spins = 0; pending.some((r) => !r.writableEnded); spins++) {
+      if (spins > 1000) throw new Error(`${framework}/${variant}: a response never ended`);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  };
+  for (let done = 0; done < 20_000; done += IN_FLIGHT) await batch(); // warm-up
+  // CPU time per window of requests (a twentieth of them, at least 2,000), and the median window: this
+  // machine's cores slow down by up to half for seconds at a time (a shared host), which only ever adds
+  // time. Each window is long enough to hold several collections, so each carries its share of them.
+  const windowSize = Math.max(2000, Math.ceil(count / 20 / IN_FLIGHT) * IN_FLIGHT);
+  const perWindow: number[] = [];
+  for (let done = 0; done < count; done += windowSize) {
+    const before = process.cpuUsage();
+    for (let i = 0; i < windowSize; i += IN_FLIGHT) await batch();
+    const spent = process.cpuUsage(before);
+    perWindow.push(((spent.user + spent.system) * 1000) / windowSize);
+  }
+  perWindow.sort((x, y) => x - y);
+  const head = String((last as unknown as { _header?: string })._header).replace(/^Date: .*\r\n/m, '');
+  return { nsPerRequest: perWindow[perWindow.length >> 1] as number, head };
+}
