@@ -2,8 +2,9 @@
 // middleware, the same handler) is handed Node's request and response objects in its own process, with
 // no parser, socket or kernel, and its CPU time per request is taken. For telling what corskit's code
 // costs within the framework from what only shows over HTTP. Its resolution is that of separate
-// processes: two copies of one build came out up to 0.5 µs apart on node:http and Fastify, and up to
-// 2.3 µs on Express, whose processes differ by ±5% of its ~111 µs (BENCHMARKS.md).
+// processes: two copies of one build came out up to 0.5 µs apart on node:http and Fastify within a run
+// (the control's figure up to 1 µs between runs), and up to 2.3 µs on Express, whose processes differ
+// by ±5% of its ~111 µs (BENCHMARKS.md).
 //
 //   npx tsx bench/http/in-process.ts <framework> <request,...> <repetitions> [bundle folder...] [--origins N]
 //     [--requests N]
