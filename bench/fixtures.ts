@@ -83,3 +83,10 @@ export function requestFor(kase: CaseName, allowedOrigin: string): RequestFixtur
 
 export const isAllowedCase = (kase: CaseName): boolean => kase.endsWith('allowed');
 export const isPreflightCase = (kase: CaseName): boolean => kase.startsWith('preflight');
+
+/** The HTTP benchmark's request of each kind (bench/http): the allowed ones come from `allowed`. */
+export function httpBenchmarkRequest(kind: string, allowed: string): RequestFixture {
+  if (kind === 'actual allowed') return actualRequest(allowed);
+  if (kind === 'preflight allowed') return preflightRequest(allowed);
+  return actualRequest(DENIED_ORIGIN);
+}

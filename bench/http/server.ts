@@ -11,6 +11,7 @@ import {
   ALLOWED_HEADERS,
   actualRequest,
   DENIED_ORIGIN,
+  httpBenchmarkRequest,
   MAX_AGE,
   originList,
   preflightRequest,
@@ -269,12 +270,7 @@ process.on('disconnect', () => process.exit(0));
  *  check that every variant answered, and answered alike. */
 async function serveInProcess(kind: string, count: number): Promise<{ nsPerRequest: number; head: string }> {
   const allowed = origins[origins.length - 1] as string;
-  const fixture =
-    kind === 'actual allowed'
-      ? actualRequest(allowed)
-      : kind === 'preflight allowed'
-        ? preflightRequest(allowed)
-        : actualRequest(DENIED_ORIGIN);
+  const fixture = httpBenchmarkRequest(kind, allowed);
   const raw = Object.entries(fixture.headers).flatMap(([n, v]) => [n, Buffer.from(v, 'latin1')] as const);
   const socket = new Socket();
   let last: http.ServerResponse | undefined;

@@ -4,7 +4,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import { actualRequest, DENIED_ORIGIN, originList, preflightRequest, REQUEST_PATH } from '../fixtures.js';
+import { httpBenchmarkRequest, originList, REQUEST_PATH } from '../fixtures.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const KINDS = ['actual allowed', 'preflight allowed', 'actual denied'] as const;
@@ -68,12 +68,7 @@ export function load(
   options: { seconds: number; connections: number; pipelining: number },
 ): Promise<autocannon.Result> {
   const allowed = originList(size)[size - 1] as string;
-  const fixture =
-    kind === 'actual allowed'
-      ? actualRequest(allowed)
-      : kind === 'preflight allowed'
-        ? preflightRequest(allowed)
-        : actualRequest(DENIED_ORIGIN);
+  const fixture = httpBenchmarkRequest(kind, allowed);
   return autocannon({
     url: `http://127.0.0.1:${server.port}${REQUEST_PATH}`,
     method: fixture.method,
