@@ -82,7 +82,7 @@ function run(v: Variant, kind: Kind): Promise<{ nsPerRequest: number; head: stri
 }
 
 const samples = new Map<string, number[]>();
-/** Each variant's head of response per request: the control and every build must write the same one. */
+/** The CORS headers first written for each request kind: the control and every build must write the same. */
 const heads = new Map<string, string>();
 for (let r = 0; r < Number(reps); r++) {
   console.error(`repetition ${r + 1} of ${reps}`);
