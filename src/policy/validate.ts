@@ -155,7 +155,7 @@ export function validateConfig(
   });
   return {
     ok: true,
-    value: { normalized, patterns, matcher: origins === '*' ? null : new OriginMatcher(patterns) },
+    value: { normalized, patterns, matcher: origins === '*' ? null : new OriginMatcher(patterns, origins) },
   };
 }
 
@@ -250,7 +250,9 @@ function readOrigins(
     }
     seen.set(key, i);
     patterns.push(parsed);
-    list.push(key);
+    // The entry itself rather than an equal copy (an exact origin is accepted only in canonical form):
+    // the matcher keeps the same string (see OriginMatcher), so a policy adds no string per origin.
+    list.push(key === entry ? (entry as string) : key);
   });
   warnCoveredByPattern(patterns, seen, found);
   return { origins: list, patterns };
