@@ -39,6 +39,7 @@ export async function startServer(
   variant: string,
   size: number,
   nodeFlags: readonly string[] = [],
+  stdout: 'inherit' | 'pipe' = 'inherit',
 ): Promise<Server> {
   const node = [
     process.execPath,
@@ -52,7 +53,7 @@ export async function startServer(
     String(size),
   ];
   const [command, ...rest] = hasTaskset ? ['taskset', '-c', '0', ...node] : node;
-  const child = spawn(command as string, rest, { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = spawn(command as string, rest, { cwd: ROOT, stdio: ['ignore', stdout, 'inherit', 'ipc'] });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (m: { port: number }) => resolve(m.port));
     child.once('exit', (code) => reject(new Error(`${framework}/${variant} exited with ${code}`)));
