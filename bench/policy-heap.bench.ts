@@ -1,7 +1,7 @@
 // The heap a policy holds for its allowlist: createCorsPolicy over 1 to 100,000 exact origins, the JS
 // heap measured after full collections before and after (the origins' array is made first, so what is
-// counted is what the policy adds to what its caller holds). A policy's heap is live data that every full collection marks again, so it costs wherever a framework
-// makes the collector run often.
+// counted is what the policy adds to what its caller holds). A policy's heap is live data that every
+// full collection marks again, so it costs wherever a framework makes the collector run often.
 //
 //   node --expose-gc --import tsx bench/policy-heap.bench.ts
 import { createCorsPolicy } from '../src/index.js';
