@@ -17,6 +17,9 @@
 // throughput is the requests over the wall time of the samples, autocannon's start and end included.
 // A folder written <folder>@N runs that build with N allowed origins instead (and gets that name), so one
 // run can put a build at 1 origin beside the same build at 10,000.
+// --held (with --baselines) adds the control keeping an unused policy of the same configuration ("control +
+// policy") and the control keeping a plain Set of the origins ("control + Set"): what the allowlist costs by
+// the heap it keeps alive, apart from the code a request runs through it.
 // --baselines adds the servers with no CORS and with the constant headers (run.ts's control), and each
 // build's throughput and CPU against no CORS, paired: for the target "actual requests at 0.95× the
 // throughput of no CORS", which the ratio to the package does not show.
@@ -32,7 +35,7 @@ import {
   startServer,
 } from './servers.js';
 
-const FLAGS = ['--keep-servers', '--baselines'];
+const FLAGS = ['--keep-servers', '--baselines', '--held'];
 const VALUED = ['--origins', '--slices'];
 const numberFlag = (flag: string, dflt: number): number => {
   const at = process.argv.indexOf(flag);
@@ -44,6 +47,13 @@ const args = process.argv
   .slice(2)
   .filter((a, i, all) => !FLAGS.includes(a) && !VALUED.includes(a) && !VALUED.includes(all[i - 1] as string));
 const BASELINES = process.argv.includes('--baselines');
+const HELD = BASELINES && process.argv.includes('--held');
+const HOLDERS = HELD
+  ? ([
+      ['control + policy', 'policy'],
+      ['control + Set', 'set'],
+    ] as const)
+  : [];
 // Fresh server processes for every repetition, as in run.ts (--keep-servers starts them once): two
 // processes of one bundle can differ by up to 15% for the whole of their life.
 const FRESH = !process.argv.includes('--keep-servers');
@@ -56,7 +66,7 @@ if (
   !(Number.isInteger(SLICES) && SLICES >= 1)
 )
   throw new Error(
-    'usage: compare-builds.ts <framework> <request,...> <repetitions> <bundle folder>[@N]... [--keep-servers] [--baselines] [--origins N] [--slices N]',
+    'usage: compare-builds.ts <framework> <request,...> <repetitions> <bundle folder>[@N]... [--keep-servers] [--baselines [--held]] [--origins N] [--slices N]',
   );
 const LOAD = { connections: 10, pipelining: 4 };
 pinLoadGenerator();
@@ -78,6 +88,11 @@ async function startAll(): Promise<void> {
   if (BASELINES) {
     servers.push({ name: 'no CORS', server: await startServer(framework, 'none', 1), size: 1 });
     servers.push({ name: 'control', server: await startServer(framework, 'headers', SIZE), size: SIZE });
+    for (const [name, hold] of HOLDERS) {
+      process.env.CORSKIT_BENCH_HOLD = hold; // read by the child at spawn
+      servers.push({ name, server: await startServer(framework, 'headers', SIZE), size: SIZE });
+    }
+    delete process.env.CORSKIT_BENCH_HOLD;
   }
   for (const { dir, size, name } of buildsAt) {
     process.env.CORSKIT_BUNDLE = dir; // read by the child at spawn
@@ -91,7 +106,11 @@ function stopAll(): void {
   servers.length = 0;
 }
 
-const names = ['package', ...(BASELINES ? ['no CORS', 'control'] : []), ...buildsAt.map((b) => b.name)];
+const names = [
+  'package',
+  ...(BASELINES ? ['no CORS', 'control', ...HOLDERS.map(([name]) => name)] : []),
+  ...buildsAt.map((b) => b.name),
+];
 try {
   const samples = new Map<string, number[]>();
   const rates = new Map<string, number[]>();

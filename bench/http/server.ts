@@ -220,6 +220,18 @@ async function listener(): Promise<Listener | http.Server> {
 }
 
 const made = await listener();
+// CORSKIT_BENCH_HOLD=policy|set (compare-builds.ts --held): the server also keeps, and never reads, a
+// policy of its configuration (built by the build under test) or a plain Set of its origins, the least
+// an allowlist check holds. For telling what an allowlist costs by the heap it keeps alive from what it
+// costs by the code a request runs. Kept on globalThis: a module's top-level variable that no function
+// reads may die with the module's evaluation.
+const hold = process.env.CORSKIT_BENCH_HOLD;
+if (hold === 'policy')
+  (globalThis as { held?: unknown }).held = (
+    await built<typeof import('../../src/index.js')>('')
+  ).createCorsPolicy(corskitConfig);
+else if (hold === 'set') (globalThis as { held?: unknown }).held = new Set(origins);
+else if (hold !== undefined) throw new Error(`CORSKIT_BENCH_HOLD=${hold}: policy or set`);
 const server = made instanceof http.Server ? made : http.createServer(made);
 // CORSKIT_BENCH_IN_PROCESS="<request kind>,<requests>" (bench/http/in-process.ts): no socket. The server's
 // own 'request' handler is given Node's request and response objects, made here as Node's parser and
