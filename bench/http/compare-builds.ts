@@ -47,7 +47,7 @@ const args = process.argv
   .slice(2)
   .filter((a, i, all) => !FLAGS.includes(a) && !VALUED.includes(a) && !VALUED.includes(all[i - 1] as string));
 const BASELINES = process.argv.includes('--baselines');
-const HELD = BASELINES && process.argv.includes('--held');
+const HELD = process.argv.includes('--held');
 const HOLDERS = HELD
   ? ([
       ['control + policy', 'policy'],
@@ -61,6 +61,7 @@ const [framework = 'express', kindList = 'actual allowed', reps = '12', ...build
 const kinds = kindList.split(',') as Kind[];
 if (
   builds.length === 0 ||
+  (HELD && !BASELINES) ||
   kinds.some((k) => !KINDS.includes(k)) ||
   !(Number.isInteger(SIZE) && SIZE >= 1) ||
   !(Number.isInteger(SLICES) && SLICES >= 1)

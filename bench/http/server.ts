@@ -221,9 +221,9 @@ async function listener(): Promise<Listener | http.Server> {
 
 const made = await listener();
 // CORSKIT_BENCH_HOLD=policy|set (compare-builds.ts --held): the server also keeps, and never reads, a
-// policy of its configuration (built by the build under test) or a plain Set of its origins, the least
-// an allowlist check holds. For telling what an allowlist costs by the heap it keeps alive from what it
-// costs by the code a request runs. Kept on globalThis: a module's top-level variable that no function
+// policy of its configuration (built by the build it loads: CORSKIT_BUNDLE's, else the installed one)
+// or a plain Set of its origins, the least an allowlist check holds. For telling what an allowlist costs
+// by the heap it keeps alive from what it costs by the code a request runs. Kept on globalThis: a module's top-level variable that no function
 // reads may die with the module's evaluation.
 const hold = process.env.CORSKIT_BENCH_HOLD;
 if (hold === 'policy')
