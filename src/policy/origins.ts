@@ -315,9 +315,7 @@ export class OriginMatcher {
         this.#hasPatterns = true;
         this.#anyPort.add(`${p.scheme}://${p.host}`);
       } else {
-        this.#exact.add(
-          keys?.[i] ?? (p.port === null ? `${p.scheme}://${p.host}` : `${p.scheme}://${p.host}:${p.port}`),
-        );
+        this.#exact.add(keys?.[i] ?? formatOriginPattern(p));
       }
     }
   }
